@@ -1,0 +1,57 @@
+/** Base class of every error numgrad throws on purpose. */
+export class NumgradError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** A caller passed something unusable; `argument` names it. */
+export class ArgumentError extends NumgradError {
+  constructor(readonly argument: string, detail: string) {
+    super(`numgrad: ${argument}: ${detail}`);
+  }
+}
+
+/** 'webgpu' was demanded but no adapter could be had. */
+export class NoAdapterError extends NumgradError {
+  constructor(readonly attempts: string[]) {
+    super(
+      'numgrad: no WebGPU adapter found (tried: ' + attempts.join('; ') + ').\n' +
+        '  In a browser, enable WebGPU (Chrome 113+, or --enable-unsafe-webgpu).\n' +
+        '  In Node on Linux without a GPU, install a software Vulkan driver with\n' +
+        '  `bash scripts/setup-webgpu.sh` (Mesa lavapipe from bookworm-backports),\n' +
+        "  or use createContext({ backend: 'auto' }) to fall back to the CPU path.",
+    );
+  }
+}
+
+/** The GPU device went away (driver reset, device.destroy(), tab backgrounded...). */
+export class DeviceLostError extends NumgradError {
+  constructor(readonly reason: string, detail: string) {
+    super(`numgrad: WebGPU device lost (${reason})${detail ? ': ' + detail : ''}`);
+  }
+}
+
+/** WGSL that failed to compile; `line`/`column` are 1-based within `source`. */
+export class ShaderCompileError extends NumgradError {
+  constructor(
+    readonly shader: string,
+    readonly line: number,
+    readonly column: number,
+    readonly messages: string,
+    readonly source: string,
+  ) {
+    super(`numgrad: WGSL in '${shader}' does not compile:\n${messages}`);
+  }
+}
+
+/** A WebGPU validation / out-of-memory / internal error surfaced by the device. */
+export class GpuError extends NumgradError {}
+
+/** Used after dispose(). */
+export class DisposedError extends NumgradError {
+  constructor() {
+    super('numgrad: this context has been disposed; create a new one with createContext()');
+  }
+}

@@ -1,0 +1,43 @@
+import type { AdapterSource } from './device';
+
+/**
+ * Dawn (the `webgpu` npm package) for Node: the default adapter (a real GPU, or Mesa's
+ * lavapipe), then Dawn's OpenGL ES backend in compatibility mode (works with older Mesa).
+ * Imported lazily; the GPU instance is never pinned on globalThis so that Node can exit
+ * once the context is disposed.
+ */
+type DawnModule = { create(flags: string[]): GPU };
+
+let dawn: Promise<DawnModule> | undefined;
+function loadDawn(): Promise<DawnModule> {
+  // The specifier is hidden from bundlers so that a browser bundle can never include Dawn.
+  const spec = 'webgpu';
+  dawn ??= import(/* @vite-ignore */ spec) as Promise<DawnModule>;
+  dawn.catch(() => (dawn = undefined));
+  return dawn;
+}
+
+export function dawnSources(): AdapterSource[] {
+  return [
+    {
+      name: 'dawn (default backend)',
+      async request() {
+        const { create } = await loadDawn();
+        const gpu = create([]);
+        const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
+        return adapter ? { adapter, gpu, source: 'dawn' } : null;
+      },
+    },
+    {
+      name: 'dawn (opengles, compatibility)',
+      async request() {
+        const { create } = await loadDawn();
+        const env = (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env;
+        if (env && !env.EGL_PLATFORM) env.EGL_PLATFORM = 'surfaceless';
+        const gpu = create(['backend=opengles']);
+        const adapter = await gpu.requestAdapter({ featureLevel: 'compatibility' } as GPURequestAdapterOptions);
+        return adapter ? { adapter, gpu, source: 'dawn-opengles' } : null;
+      },
+    },
+  ];
+}
