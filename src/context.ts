@@ -88,6 +88,14 @@ export class Context {
     return this.run((b) => b.sum(Float64Array.from(values)));
   }
 
+  // --- differentiation (src/fn.ts, src/diff/, src/optim/): methods forward to those modules ---
+
+  // --- end differentiation ---
+
+  // --- networks and checks (src/nn/, src/check/): methods forward to those modules ---
+
+  // --- end networks ---
+
   /** Frees every GPU buffer and pipeline and the device itself. Idempotent. */
   async dispose(): Promise<void> {
     if (this.disposed) return;

@@ -10,3 +10,7 @@ export {
   GpuError,
   DisposedError,
 } from './errors';
+
+// --- differentiation exports ---
+
+// --- networks exports ---
