@@ -1,10 +1,11 @@
 /** Functions a user may call (name → argument count). sum/prod are handled by the parser. */
 export const USER_FUNCTIONS: Readonly<Record<string, number>> = {
   exp: 1, log: 1, sqrt: 1, sin: 1, cos: 1, tan: 1, tanh: 1, sigmoid: 1, abs: 1,
-  min: 2, max: 2, pow: 2,
+  // sign is abs' and appears in printed derivatives, so it is accepted back as input
+  sign: 1, min: 2, max: 2, pow: 2,
 };
 
-/** Call targets inside the AST; `sign` only appears in derivatives (abs' = sign). */
+/** Call targets inside the AST. */
 export type Fn = 'exp' | 'log' | 'sqrt' | 'sin' | 'cos' | 'tan' | 'tanh' | 'sigmoid' | 'abs' | 'min' | 'max' | 'sign';
 
 export type BinOp = '+' | '-' | '*' | '/' | '^';

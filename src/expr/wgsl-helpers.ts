@@ -50,7 +50,7 @@ export const HELPER_SOURCE: Readonly<Record<string, string>> = {
     e = e >> 1u;
     if (e != 0u) { s = s * s; }
   }
-  if (k < 0) { return 1.0 / r; }
+  if (k < 0i) { return 1.0 / r; }
   return r;
 }`,
   // JS Math.pow semantics where WGSL pow is undefined (u <= 0).
@@ -64,7 +64,7 @@ export const HELPER_SOURCE: Readonly<Record<string, string>> = {
     if (floor(v) != v) { return ng_nan(); }
     let m = pow(-u, v);
     // every f32 at or above 2^24 is even
-    if (abs(v) < 16777216.0 && (i32(v) & 1) == 1) { return -m; }
+    if (abs(v) < 16777216.0 && (i32(v) & 1i) == 1i) { return -m; }
     return m;
   }
   return pow(u, v);
