@@ -119,6 +119,7 @@ const CASES: GpuCase[] = [
   { src: 'abs(x0 - 1)*x1 + min(x0, x1)^2 + max(x1, 2*x2)', len: 3, lo: -2, hi: 2 },
   { src: '(x0 + x1)^3 / (1 + x2^2) - pi*e', len: 3, lo: -2, hi: 2 },
   { src: 'sum(sigmoid(x)) + prod(x)', len: 5, lo: -1.5, hi: 1.5 },
+  { src: 'x1*sum(x^2) - x0/sum(exp(x))', len: 4, lo: -1.5, hi: 1.5 },
 ];
 
 const describeGpu = device ? describe : describe.skip;

@@ -56,6 +56,7 @@ const CASES: Case[] = [
   { src: 'x0^2.5 + x1^0.5', f: (x) => x[0] ** 2.5 + x[1] ** 0.5, len: 2, draw: positive },
   { src: '(x0 + x1)^3 / (1 + x2^2)', f: (x) => (x[0] + x[1]) ** 3 / (1 + x[2] ** 2), len: 3 },
   { src: 'sum((x - 1)^2) / 2 + pi*e', f: (x) => sumOf(x, (v) => (v - 1) ** 2) / 2 + Math.PI * Math.E, len: 3 },
+  { src: 'x1*sum(x^2) - x0/sum(exp(x))', f: (x) => x[1] * sumOf(x, (v) => v * v) - x[0] / sumOf(x, Math.exp), len: 4 },
   { src: 'exp(sin(x0)*x1) - log(1 + x1^2)', f: (x) => Math.exp(Math.sin(x[0]) * x[1]) - Math.log(1 + x[1] ** 2), len: 2 },
 ];
 

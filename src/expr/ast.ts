@@ -21,8 +21,9 @@ export type Node =
   | { k: 'elem' }
   /** x at the runtime differentiation index i (only in derivatives when n is unknown) */
   | { k: 'dvar' }
-  /** 1 when the runtime differentiation index i equals j, else 0 */
-  | { k: 'ind'; j: number }
+  /** t when the runtime differentiation index i equals j, else 0; codegen evaluates t
+   *  only in that case, so ∂/∂x_i of x0·sum(...) costs O(n) for i = 0 only */
+  | { k: 'when'; j: number; t: Node }
   | { k: 'neg'; a: Node }
   | { k: 'bin'; op: BinOp; a: Node; b: Node }
   | { k: 'call'; f: Fn; args: Node[] }
@@ -55,6 +56,7 @@ export function walk(n: Node, visit: (n: Node) => void): void {
     case 'call': for (const a of n.args) walk(a, visit); break;
     case 'sel': walk(n.a, visit); walk(n.b, visit); walk(n.t, visit); walk(n.f, visit); break;
     case 'red': walk(n.body, visit); break;
+    case 'when': walk(n.t, visit); break;
     default: break;
   }
 }
@@ -68,7 +70,7 @@ export function some(n: Node, pred: (n: Node) => boolean): boolean {
 /** Largest fixed parameter index used, or -1. */
 export function maxIndex(n: Node): number {
   let m = -1;
-  walk(n, (x) => { if (x.k === 'var' && x.i > m) m = x.i; if (x.k === 'ind' && x.j > m) m = x.j; });
+  walk(n, (x) => { if (x.k === 'var' && x.i > m) m = x.i; if (x.k === 'when' && x.j > m) m = x.j; });
   return m;
 }
 
@@ -81,6 +83,7 @@ export function mapNode(n: Node, f: (n: Node) => Node): Node {
     case 'sel':
       return f({ k: 'sel', op: n.op, a: mapNode(n.a, f), b: mapNode(n.b, f), t: mapNode(n.t, f), f: mapNode(n.f, f) });
     case 'red': return f({ k: 'red', op: n.op, body: mapNode(n.body, f), skip: n.skip });
+    case 'when': return f({ k: 'when', j: n.j, t: mapNode(n.t, f) });
     default: return f(n);
   }
 }

@@ -1,5 +1,5 @@
-import { some, type Node } from './ast';
-import { add, call, div, mul, neg, num, ONE, pow, sel, simplify, sub, ZERO } from './simplify';
+import { some, walk, type Node } from './ast';
+import { add, call, div, mul, neg, num, ONE, pow, sel, simplify, sub, when, ZERO } from './simplify';
 
 /** Differentiate with respect to parameter t (a known index) or the runtime index i ('I'),
  *  used when n is unknown until call time. */
@@ -8,17 +8,32 @@ export type Target = number | 'I';
 type Leaf = (n: Node) => Node;
 
 const isConst = (n: Node) => !some(n, (m) => m.k === 'var' || m.k === 'elem' || m.k === 'dvar');
-const hasFixed = (n: Node) => some(n, (m) => m.k === 'var');
+const hasVar = (n: Node, j: number) => some(n, (m) => m.k === 'var' && m.i === j);
+
+function fixedIndices(n: Node): number[] {
+  const s = new Set<number>();
+  walk(n, (m) => { if (m.k === 'var') s.add(m.i); });
+  return [...s].sort((a, b) => a - b);
+}
 
 /** Symbolic ∂f/∂x_t, simplified. */
 export function derivative(f: Node, t: Target): Node {
   const fixedLeaf: Leaf = (n) => {
     if (n.k !== 'var') return ZERO; // elem is treated as a constant here
-    return typeof t === 'number' ? (n.i === t ? ONE : ZERO) : { k: 'ind', j: n.i };
+    return typeof t === 'number' ? (n.i === t ? ONE : ZERO) : when(n.i, ONE);
   };
+  const leafFor = (j: number): Leaf => (n) => (n.k === 'var' && n.i === j ? ONE : ZERO);
   const elemLeaf: Leaf = (n) => (n.k === 'elem' ? ONE : ZERO);
   const at = (n: Node): Node => substituteElem(n, typeof t === 'number' ? { k: 'var', i: t } : { k: 'dvar' });
   const skip = t;
+
+  // Contribution of fixed references x_j inside a reduction body, build(∂/∂x_j leaf).
+  // For a runtime index each x_j gets its own when(j, ...) guard, so the O(n) loop it
+  // needs runs only for i = j rather than for every i.
+  const viaFixed = (g: Node, build: (leaf: Leaf) => Node): Node => {
+    if (typeof t === 'number') return hasVar(g, t) ? build(leafFor(t)) : ZERO;
+    return fixedIndices(g).reduce<Node>((acc, j) => add(acc, when(j, build(leafFor(j)))), ZERO);
+  };
 
   const reduction: (n: Extract<Node, { k: 'red' }>) => Node = (r) => {
     const g = r.body;
@@ -26,15 +41,12 @@ export function derivative(f: Node, t: Target): Node {
     const own = at(diff(g, elemLeaf, reduction));
     if (r.op === 'sum') {
       // Plus fixed references inside the body: Σ_k ∂g(x_k)/∂x_t.
-      const fixed = hasFixed(g) ? red('sum', diff(g, fixedLeaf, reduction)) : ZERO;
-      return add(own, fixed);
+      return add(own, viaFixed(g, (leaf) => red('sum', diff(g, leaf, reduction))));
     }
     // d/dx_t Π g(x_j) = g'(x_t)·Π_{j≠t} g(x_j): no division by g(x_t), which may be 0.
     const first = mul(own, red('prod', g, skip));
-    const fixed = hasFixed(g)
-      ? red('sum', mul(diff(g, fixedLeaf, reduction), red('prod', g, 'outer')))
-      : ZERO;
-    return add(first, fixed);
+    return add(first, viaFixed(g, (leaf) =>
+      red('sum', mul(diff(g, leaf, reduction), red('prod', g, 'outer')))));
   };
   return diff(simplify(f), fixedLeaf, reduction);
 }
@@ -64,7 +76,6 @@ function diff(n: Node, leaf: Leaf, reduction: (r: Extract<Node, { k: 'red' }>) =
   const d = (m: Node) => diff(m, leaf, reduction);
   switch (n.k) {
     case 'num':
-    case 'ind':
       return ZERO;
     case 'var':
     case 'elem':

@@ -24,7 +24,17 @@ class JsGen {
       case 'var': return `x[${n.i}]`;
       case 'elem': return `x[j${depth - 1}]`;
       case 'dvar': return 'x[i]';
-      case 'ind': return `(i === ${n.j} ? 1 : 0)`;
+      case 'when': {
+        // hoisted, and t's own statements run only when i === j
+        const w = `w${this.tmp++}`;
+        const outer = this.stmts;
+        const body: string[] = [];
+        this.stmts = body;
+        const e = this.expr(n.t, depth);
+        this.stmts = outer;
+        outer.push(`let ${w} = 0;`, `if (i === ${n.j}) { ${body.join(' ')} ${w} = ${e}; }`);
+        return w;
+      }
       case 'neg': return `(-${this.expr(n.a, depth)})`;
       case 'bin': {
         const a = this.expr(n.a, depth), b = this.expr(n.b, depth);

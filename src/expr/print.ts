@@ -21,7 +21,7 @@ export function printExpr(n: Node): string {
     case 'var': return n.bare ? 'x' : `x${n.i}`;
     case 'elem': return 'x';
     case 'dvar': return 'x[i]';
-    case 'ind': return `(i == ${n.j} ? 1 : 0)`;
+    case 'when': return `(i == ${n.j} ? ${printExpr(n.t)} : 0)`;
     // -(a*b) prints as -a*b: (-a)*b rounds identically, so no parentheses are needed
     case 'neg': return `-${wrap(printExpr(n.a), prec(n.a) < 2 || prec(n.a) === 3)}`;
     case 'bin': {

@@ -11,8 +11,15 @@ const isNum = (n: Node): n is { k: 'num'; v: number } => n.k === 'num';
 /** n is the constant v (either zero for v = 0); not a type guard, so a false result narrows nothing */
 const isVal = (n: Node, v: number): boolean => n.k === 'num' && n.v === v;
 
+/** t if the differentiation index is j, else 0 */
+export function when(j: number, t: Node): Node {
+  if (isVal(t, 0)) return ZERO;
+  return { k: 'when', j, t };
+}
+
 export function add(a: Node, b: Node): Node {
   if (isNum(a) && isNum(b)) return num(a.v + b.v);
+  if (a.k === 'when' && b.k === 'when' && a.j === b.j) return when(a.j, add(a.t, b.t));
   if (isVal(a, 0)) return b;
   if (isVal(b, 0)) return a;
   if (b.k === 'neg') return sub(a, b.a);
@@ -23,6 +30,7 @@ export function add(a: Node, b: Node): Node {
 
 export function sub(a: Node, b: Node): Node {
   if (isNum(a) && isNum(b)) return num(a.v - b.v);
+  if (a.k === 'when' && b.k === 'when' && a.j === b.j) return when(a.j, sub(a.t, b.t));
   if (isVal(b, 0)) return a;
   if (isVal(a, 0)) return neg(b);
   if (b.k === 'neg') return add(a, b.a);
@@ -33,6 +41,7 @@ export function sub(a: Node, b: Node): Node {
 export function neg(a: Node): Node {
   if (isNum(a)) return num(-a.v);
   if (a.k === 'neg') return a.a;
+  if (a.k === 'when') return when(a.j, neg(a.t));
   // Push the sign into a leading constant: -(2*x) → -2*x.
   if (a.k === 'bin' && a.op === '*' && isNum(a.a)) return mul(num(-a.a.v), a.b);
   if (a.k === 'bin' && a.op === '-') return sub(a.b, a.a);
@@ -42,6 +51,9 @@ export function neg(a: Node): Node {
 export function mul(a: Node, b: Node): Node {
   if (isNum(a) && isNum(b)) return num(a.v * b.v);
   if (isVal(a, 0) || isVal(b, 0)) return ZERO;
+  // the guard goes outermost, so the whole product is skipped for other indices
+  if (a.k === 'when') return when(a.j, mul(a.t, b));
+  if (b.k === 'when') return when(b.j, mul(a, b.t));
   if (isVal(a, 1)) return b;
   if (isVal(b, 1)) return a;
   if (isVal(a, -1)) return neg(b);
@@ -62,6 +74,7 @@ export function mul(a: Node, b: Node): Node {
 export function div(a: Node, b: Node): Node {
   if (isNum(a) && isNum(b)) return num(a.v / b.v);
   if (isVal(a, 0)) return ZERO;
+  if (a.k === 'when') return when(a.j, div(a.t, b));
   if (isVal(b, 1)) return a;
   if (isVal(b, -1)) return neg(a);
   if (a.k === 'neg') return neg(div(a.a, b));
@@ -102,6 +115,7 @@ export function simplify(n: Node): Node {
         break;
       case 'call': return call(m.f, ...m.args);
       case 'sel': return sel(m.op, m.a, m.b, m.t, m.f);
+      case 'when': return when(m.j, m.t);
       default: return m;
     }
     return m;

@@ -47,7 +47,18 @@ export class WgslGen {
       case 'var': return `p(${n.i}u)`;
       case 'elem': return `p(ng_i${depth - 1})`;
       case 'dvar': return 'p(i)';
-      case 'ind': return `select(0.0, 1.0, i == ${n.j}u)`;
+      case 'when': {
+        const w = `ng_w${this.tmp++}`;
+        const outer = this.stmts, ind = this.indent;
+        this.stmts = [];
+        this.indent = ind + '  ';
+        const e = this.expr(n.t, depth);
+        const body = this.stmts;
+        this.stmts = outer;
+        this.indent = ind;
+        outer.push(`${ind}var ${w}: f32 = 0.0;`, `${ind}if (i == ${n.j}u) {`, ...body, `${ind}  ${w} = ${e};`, `${ind}}`);
+        return w;
+      }
       case 'neg': return `(-${this.expr(n.a, depth)})`;
       case 'bin': {
         const a = this.expr(n.a, depth);
