@@ -103,7 +103,7 @@ async function runOnGpu(e: CompiledExpr, points: number[][]): Promise<Float32Arr
   return points.map((_, k) => data.subarray(k * (n + 1), (k + 1) * (n + 1)));
 }
 
-interface GpuCase { src: string; len: number; lo: number; hi: number }
+interface GpuCase { src: string; len: number; lo: number; hi: number; declareN?: boolean }
 const CASES: GpuCase[] = [
   { src: 'x0^2 + x1^2', len: 2, lo: -3, hi: 3 },
   { src: '0.01*x^2 + 0.1*x', len: 1, lo: -5, hi: 5 },
@@ -120,13 +120,15 @@ const CASES: GpuCase[] = [
   { src: '(x0 + x1)^3 / (1 + x2^2) - pi*e', len: 3, lo: -2, hi: 2 },
   { src: 'sum(sigmoid(x)) + prod(x)', len: 5, lo: -1.5, hi: 1.5 },
   { src: 'x1*sum(x^2) - x0/sum(exp(x))', len: 4, lo: -1.5, hi: 1.5 },
+  // n declared: user_df becomes a switch with one concrete derivative per index
+  { src: 'prod(x - x1) + sum(x*x0)', len: 3, lo: -2, hi: 2, declareN: true },
 ];
 
 const describeGpu = device ? describe : describe.skip;
 
 describeGpu('generated WGSL on the GPU', () => {
   test.each(CASES.map((c) => [c.src, c] as const))('%s: user_f and user_df match float64', async (_s, c) => {
-    const e = compileExpr(c.src);
+    const e = compileExpr(c.src, c.declareN ? { n: c.len } : {});
     // f32-representable points, so the float64 reference sees exactly the GPU's input
     const points = Array.from({ length: 6 }, () =>
       Array.from({ length: c.len }, () => Math.fround(c.lo + (c.hi - c.lo) * rand())));
@@ -161,6 +163,18 @@ describeGpu('generated WGSL on the GPU', () => {
     expect(got[0][0]).toBe(Math.fround(-8 + 0.25 + 1.5 ** 16));
     expect(got[0][1]).toBe(12); // 3*x0^2
     expect(got[0][2]).toBe(0.25); // -2*x1^-3
+  });
+
+  test('ng_tanh is within 2 ulp of tanh on the polynomial range |u| < 0.55', async () => {
+    const xs = Array.from({ length: 512 }, (_, k) => Math.fround(((k % 2 ? 1 : -1) * 0.55 * (k + 1)) / 513));
+    const got = await runOnGpu(compileExpr('tanh(x0)'), xs.map((v) => [v]));
+    let worst = 0;
+    xs.forEach((v, k) => {
+      const want = Math.tanh(v);
+      worst = Math.max(worst, Math.abs(got[k][0] - want) / (Math.abs(want) * 2 ** -23));
+    });
+    console.log(`ng_tanh worst error on |u| < 0.55: ${worst.toFixed(2)} ulp`);
+    expect(worst).toBeLessThanOrEqual(2);
   });
 
   test('tanh is accurate near 0 and saturates cleanly; sigmoid and exp overflow', async () => {
