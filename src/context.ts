@@ -104,7 +104,11 @@ export class Context {
   }
 }
 
-export async function createContextWith(sources: AdapterSource[], options: ContextOptions = {}): Promise<Context> {
+/** Node and browser entries differ in where adapters come from and how to get one. */
+export const NODE_HINT = 'run `bash scripts/setup-webgpu.sh` (Mesa lavapipe) for a software GPU on Linux';
+export const BROWSER_HINT = 'use a browser with WebGPU enabled (Chrome/Edge 113+, or --enable-unsafe-webgpu)';
+
+export async function createContextWith(sources: AdapterSource[], options: ContextOptions = {}, hint = NODE_HINT): Promise<Context> {
   const choice = options.backend ?? 'auto';
   if (choice !== 'auto' && choice !== 'webgpu' && choice !== 'cpu') {
     throw new ArgumentError('backend', `expected 'auto', 'webgpu' or 'cpu', got ${JSON.stringify(choice)}`);
@@ -120,7 +124,7 @@ export async function createContextWith(sources: AdapterSource[], options: Conte
       attempts.push(`${acquired.source}: requestDevice failed: ${e instanceof Error ? e.message : String(e)}`);
     }
   }
-  if (choice === 'webgpu') throw new NoAdapterError(attempts);
-  const reason = `no WebGPU adapter (${attempts.join('; ')}); run scripts/setup-webgpu.sh for a software GPU`;
+  if (choice === 'webgpu') throw new NoAdapterError(attempts, hint);
+  const reason = `no WebGPU adapter (${attempts.join('; ')}); ${hint}`;
   return new Context(new CpuBackend(), choice, reason, warn);
 }

@@ -1,9 +1,9 @@
 // Browser entry: navigator.gpu only; this file never imports Dawn.
-import { createContextWith, type Context, type ContextOptions } from './context';
+import { BROWSER_HINT, createContextWith, type Context, type ContextOptions } from './context';
 import { navigatorSource } from './webgpu/device';
 
 export * from './index';
 
 export function createContext(options?: ContextOptions): Promise<Context> {
-  return createContextWith([navigatorSource()], options);
+  return createContextWith([navigatorSource()], options, BROWSER_HINT);
 }

@@ -15,13 +15,11 @@ export class ArgumentError extends NumgradError {
 
 /** 'webgpu' was demanded but no adapter could be had. */
 export class NoAdapterError extends NumgradError {
-  constructor(readonly attempts: string[]) {
+  constructor(readonly attempts: string[], hint: string) {
     super(
-      'numgrad: no WebGPU adapter found (tried: ' + attempts.join('; ') + ').\n' +
-        '  In a browser, enable WebGPU (Chrome 113+, or --enable-unsafe-webgpu).\n' +
-        '  In Node on Linux without a GPU, install a software Vulkan driver with\n' +
-        '  `bash scripts/setup-webgpu.sh` (Mesa lavapipe from bookworm-backports),\n' +
-        "  or use createContext({ backend: 'auto' }) to fall back to the CPU path.",
+      `numgrad: no WebGPU adapter found (tried: ${attempts.join('; ') || 'nothing'}).\n` +
+        `  To get one: ${hint}.\n` +
+        "  Or use createContext({ backend: 'auto' }) to fall back to the CPU path.",
     );
   }
 }
