@@ -1,0 +1,35 @@
+import { ArgumentError } from '../errors';
+import type { Step, Stencil } from './ops';
+
+/** float32 machine epsilon (2⁻²³). */
+export const EPS_F32 = 2 ** -23;
+
+/**
+ * 'auto' step on the GPU (float32), per parameter: hᵢ = c·max(|xᵢ|, 1).
+ * 3-point: c = ∛ε ≈ 4.92e-3 balances the truncation error h²|f‴|/6 against the rounding
+ * error ≈ ε|f|/h. 5-point: the truncation error is h⁴|f⁽⁵⁾|/30, so the balance moves to
+ * c ≈ ε^(1/5) scaled; GPU_C5 was measured on exp, tanh and sigmoid (see test/diff-accuracy).
+ */
+export const GPU_C3 = Math.cbrt(EPS_F32);
+export const GPU_C5 = 0.04;
+
+/** 'auto' step on the CPU (float64): the book's h = 1e-4, so its printed values reproduce. */
+export const CPU_AUTO_H = 1e-4;
+
+export function gpuAutoStep(x: number, stencil: Stencil): number {
+  return (stencil === 5 ? GPU_C5 : GPU_C3) * Math.max(Math.abs(x), 1);
+}
+
+export function checkStep(h: unknown): Step {
+  if (h === undefined || h === 'auto') return 'auto';
+  if (typeof h !== 'number' || !Number.isFinite(h) || h <= 0) {
+    throw new ArgumentError('h', `expected a positive finite step or 'auto', got ${typeof h === 'number' ? h : JSON.stringify(h)}`);
+  }
+  return h;
+}
+
+export function checkStencil(s: unknown): Stencil {
+  if (s === undefined) return 3;
+  if (s !== 3 && s !== 5) throw new ArgumentError('stencil', `expected 3 or 5 (points of the central difference), got ${JSON.stringify(s)}`);
+  return s;
+}
