@@ -1,6 +1,6 @@
 // Float64 ops for the networks. The *Into variants write into caller-owned buffers so the
 // numerical gradient can evaluate tens of thousands of losses without allocating.
-import { type Mat, zeros, shapeOf, assertFinite } from './tensor';
+import { type Mat, type MatInput, zeros, shapeOf, toMat } from './tensor';
 import { type Target, type TargetInput, toTarget, targetLabels, argmaxRow } from './targets';
 
 /** The book's 1e-7 inside the log of the cross-entropy. */
@@ -133,8 +133,8 @@ export function meanOfSamples(losses: Float64Array, n: number, scratch: Float64A
  * The book's cross_entropy_error: −Σ t·log(y + 1e-7) / batch. `t` is one-hot (same shape
  * as y) or label indices (one per row of y); a 1-D y is one sample.
  */
-export function crossEntropy(y: Mat, t: TargetInput | Target): number {
-  assertFinite(y.data, 'y', y.cols);
+export function crossEntropy(yIn: MatInput, t: TargetInput | Target): number {
+  const y = toMat(yIn, 'y');
   const tt = isTarget(t) ? t : toTarget(t, y.rows, y.cols);
   const losses = sampleLossesInto(y, tt, new Float64Array(y.rows));
   return meanOfSamples(losses, y.rows, new Float64Array(nextPow2(y.rows)));
@@ -148,7 +148,8 @@ export function argmaxRows(y: Mat): Int32Array {
 }
 
 /** Fraction of rows whose argmax equals the label (one-hot targets: their argmax). */
-export function accuracy(y: Mat, t: TargetInput | Target): number {
+export function accuracy(yIn: MatInput, t: TargetInput | Target): number {
+  const y = toMat(yIn, 'y');
   const tt = isTarget(t) ? t : toTarget(t, y.rows, y.cols);
   const labels = targetLabels(tt);
   const pred = argmaxRows(y);
