@@ -1,0 +1,161 @@
+// Structured numerical gradient of the hidden layer of a TwoLayerNet
+// (a1 = x·W1 + b1, z1 = σ(a1), a2 = z1·W2 + b2, y = softmax(a2), cross-entropy loss).
+// One lane per parameter, both sides. W1[i][j] ± h moves a1[b][j] by d = ±h·x[b][i]
+// (b1[j]: d = ±h). With m = expm1(-d), σ(a+d) = z/(1 + zm·m), so z1[b][j] moves by
+//   δz = σ(a+d) - σ(a) = -z·zm·m / (1 + zm·m)        (z = σ(a), zm = σ(-a); no cancellation)
+// and every logit k by Δ_k = δz·W2[j][k]. Then, per sample, with e_k = expm1(Δ_k):
+//   S = 1 + sum_k y_k e_k,  y'_c - y_c = y_c·sum_k y_k (e_c - e_k) / S
+//   change = -sum_c t_c log1p((y'_c - y_c)/(y_c + 1e-7))
+// and g = sum_b (change_b(+h) - change_b(-h)) / B / 2h.
+// Samples with x[b][i] == 0 change nothing: W1 lanes walk only the nonzero samples of
+// column i (nz/nzCount, built by nn_layers.wgsl nonzero_cols); lanes of one workgroup
+// mostly share i, so their trip counts agree.
+// Fast path (label targets, every |Δ_k| of the sample below 2^-9): e_k = Δ_k + Δ_k²/2 + Δ_k³/6
+// to below 2^-27 relative, so with Δ_k = δz·w_k the sums over k are polynomials in δz whose
+// coefficients depend only on (b, j) — the same for all I lanes of column j — and are
+// precomputed once by `moments` (power sums of W2[j][·] weighted by y):
+//   S - 1 = δz·M1 + δz²·M2/2 + δz³·M3/6,             Mn = sum_k y_k w_k^n
+//   sum_k y_k (e_c - e_k) = δz·N1 + δz²·N2/2 + δz³·N3/6, Nn = sum_k y_k (w_c^n - w_k^n)
+// (w_c^n - w_k^n formed as (w_c - w_k)·(...), no cancellation). This is the same finite
+// loss change evaluated with fewer operations, not a derivative: the O(h²) truncation of the
+// central difference is untouched. Otherwise expm1/log1p run per k (nn_mathf.wgsl).
+// Needs nn_mathf.wgsl in front.
+override WG: u32 = 64u;
+override ONEHOT: bool = false;
+const EPS: f32 = 1e-7;
+const SMALL: f32 = 0.001953125; // 2^-9
+
+struct Params { B: u32, I: u32, H: u32, K: u32, lanes: u32, h: f32, invB2h: f32, pad: u32 }
+
+@group(0) @binding(0) var<storage, read> x: array<f32>;
+@group(0) @binding(1) var<storage, read> z1: array<f32>;
+@group(0) @binding(2) var<storage, read> zm: array<f32>;
+@group(0) @binding(3) var<storage, read> W2: array<f32>;
+@group(0) @binding(4) var<storage, read> y: array<f32>;
+@group(0) @binding(5) var<storage, read> t: array<f32>;
+@group(0) @binding(6) var<storage, read_write> g: array<f32>;
+@group(0) @binding(7) var<uniform> P: Params;
+@group(0) @binding(8) var<storage, read> nz: array<f32>;      // I x B sample indices
+@group(0) @binding(9) var<storage, read> nzCount: array<f32>; // I
+// per (b, j): [N1, N2/2, N3/6, y_c/(y_c + 1e-7)] then [M1, M2/2, M3/6, max_k |w_k|]
+@group(0) @binding(10) var<storage, read_write> tab: array<vec4<f32>>;
+
+// e^u - 1 for |u| < 2^-9 (dropped u^4/24 is below 2^-29 relative)
+fn expm1_small(u: vec2<f32>) -> vec2<f32> {
+  return u * (1.0 + u * (0.5 + u * 0.16666667));
+}
+
+// log(1 + r) for |r| < 2^-7 (dropped r^5/5 is below 2^-30 relative)
+fn log1p_small(r: vec2<f32>) -> vec2<f32> {
+  return r * (1.0 - r * (0.5 - r * (0.33333334 - r * 0.25)));
+}
+
+// the log-ratio of class c, both sides (dz.x: +h, dz.y: -h); `fast` when all |Δ| < 2^-9
+fn change_c(o: u32, w: u32, c: u32, dz: vec2<f32>, fast: bool) -> vec2<f32> {
+  var num = vec2<f32>(0.0);
+  var sm1 = vec2<f32>(0.0);
+  let yv = y[o + c];
+  if (fast) {
+    let ec = expm1_small(dz * W2[w + c]);
+    for (var k = 0u; k < P.K; k = k + 1u) {
+      let e = expm1_small(dz * W2[w + k]);
+      let yk = y[o + k];
+      sm1 = sm1 + yk * e;
+      num = num + yk * (ec - e);
+    }
+    return log1p_small((yv / (yv + EPS)) * num / (1.0 + sm1));
+  }
+  let ec = vec2<f32>(expm1f(dz.x * W2[w + c]), expm1f(dz.y * W2[w + c]));
+  for (var k = 0u; k < P.K; k = k + 1u) {
+    let wk = W2[w + k];
+    let e = vec2<f32>(expm1f(dz.x * wk), expm1f(dz.y * wk));
+    let yk = y[o + k];
+    sm1 = sm1 + yk * e;
+    num = num + yk * (ec - e);
+  }
+  let r = (yv / (yv + EPS)) * num / (1.0 + sm1);
+  return vec2<f32>(log1pf(r.x), log1pf(r.y));
+}
+
+@compute @workgroup_size(WG)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let p = gid.x + gid.y * nwg.x * WG;
+  if (p >= P.lanes) { return; }
+  let H = P.H;
+  let K = P.K;
+  let IH = P.I * H;
+  let isBias = p >= IH;
+  var i = 0u;
+  var j = p - IH;
+  if (!isBias) { i = p / H; j = p % H; }
+  let w = j * K;
+  var wmax = 0.0;
+  for (var k = 0u; k < K; k = k + 1u) { wmax = max(wmax, abs(W2[w + k])); }
+  var n = P.B;
+  if (!isBias) { n = u32(nzCount[i]); }
+  var acc = 0.0;
+  var comp = 0.0; // Kahan compensation
+  for (var q = 0u; q < n; q = q + 1u) {
+    var b = q;
+    var xv = 1.0;
+    if (!isBias) {
+      b = u32(nz[i * P.B + q]);
+      xv = x[b * P.I + i];
+    }
+    let d = P.h * xv;
+    let m = vec2<f32>(expm1f(-d), expm1f(d));
+    let zz = z1[b * H + j];
+    let s = zm[b * H + j];
+    let dz = -(zz * s * m) / (1.0 + s * m);
+    let fast = max(abs(dz.x), abs(dz.y)) * wmax < SMALL;
+    let o = b * K;
+    var ch = vec2<f32>(0.0);
+    if (!ONEHOT && fast) {
+      let tN = tab[2u * (b * H + j)];
+      let tM = tab[2u * (b * H + j) + 1u];
+      let num = dz * (tN.x + dz * (tN.y + dz * tN.z));
+      let sm1 = dz * (tM.x + dz * (tM.y + dz * tM.z));
+      ch = -log1p_small(tN.w * num / (1.0 + sm1));
+    } else if (ONEHOT) {
+      for (var c = 0u; c < K; c = c + 1u) {
+        let tc = t[o + c];
+        if (tc != 0.0) { ch = ch - tc * change_c(o, w, c, dz, fast); }
+      }
+    } else {
+      ch = -change_c(o, w, u32(t[b]), dz, fast);
+    }
+    let v = (ch.x - ch.y) - comp;
+    let sum = acc + v;
+    comp = (sum - acc) - v;
+    acc = sum;
+  }
+  g[p] = acc * P.invB2h;
+}
+
+// the fast path's coefficients, one lane per (b, j) (label targets)
+@compute @workgroup_size(WG)
+fn moments(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let p = gid.x + gid.y * nwg.x * WG;
+  if (p >= P.B * P.H) { return; }
+  let b = p / P.H;
+  let j = p % P.H;
+  let K = P.K;
+  let o = b * K;
+  let w = j * K;
+  let c = u32(t[b]);
+  let wc = W2[w + c];
+  var N = vec3<f32>(0.0);
+  var M = vec3<f32>(0.0);
+  var wmax = 0.0;
+  for (var k = 0u; k < K; k = k + 1u) {
+    let wk = W2[w + k];
+    let yk = y[o + k];
+    let dw = wc - wk;
+    N = N + yk * vec3<f32>(dw, dw * (wc + wk), dw * (wc * wc + wc * wk + wk * wk));
+    M = M + yk * vec3<f32>(wk, wk * wk, wk * wk * wk);
+    wmax = max(wmax, abs(wk));
+  }
+  let yv = y[o + c];
+  tab[2u * p] = vec4<f32>(N.x, N.y * 0.5, N.z * 0.16666667, yv / (yv + EPS));
+  tab[2u * p + 1u] = vec4<f32>(M.x, M.y * 0.5, M.z * 0.16666667, wmax);
+}
