@@ -9,9 +9,14 @@ fn expm1f(u: f32) -> f32 {
     // |u| < 2^-7: the first dropped term u^4/120 is below 2^-30 relative
     return u * (1.0 + u * (0.5 + u * (0.16666667 + u * 0.041666668)));
   }
-  if (a < 0.35) {
-    // Taylor to u^8/8!: the dropped u^8/9! is below 2^-26 relative at 0.35
-    var p = 2.4801587e-5;
+  if (a < 1.0) {
+    // Taylor to u^13/13!: the dropped u^14/14! is below 2^-36 relative at |u| = 1
+    var p = 1.6059044e-10;
+    p = p * u + 2.0876757e-9;
+    p = p * u + 2.5052108e-8;
+    p = p * u + 2.7557319e-7;
+    p = p * u + 2.7557319e-6;
+    p = p * u + 2.4801587e-5;
     p = p * u + 1.9841270e-4;
     p = p * u + 1.3888889e-3;
     p = p * u + 8.3333333e-3;
@@ -21,7 +26,7 @@ fn expm1f(u: f32) -> f32 {
     p = p * u + 1.0;
     return p * u;
   }
-  // here e^u - 1 >= 0.29 in magnitude, so the subtraction costs at most ~2 bits
+  // here |e^u - 1| >= 0.63, so the subtraction costs at most ~1.6x exp's own error
   return exp(u) - 1.0;
 }
 
