@@ -190,7 +190,7 @@ describeBackends('numerical differentiation: shapes and functions', (ctx, kind) 
     expectAllclose(got, exact, { rtol: kind === 'cpu' ? 1e-9 : 5e-5, atol: 5e-5 });
     const rep = await ctx().numericalGradient(g, xs, { verify: kind === 'webgpu' });
     if (kind === 'webgpu') {
-      const v = (rep as { verify: { ok: boolean; reference: string; worstIndex: number } }).verify;
+      const v = (rep as unknown as { verify: { ok: boolean; reference: string; worstIndex: number } }).verify;
       expect(v).toMatchObject({ ok: true, reference: 'cpu-float64' });
       expect(v.worstIndex).toBeGreaterThanOrEqual(0);
     }
@@ -261,7 +261,7 @@ describeBackends('numerical differentiation: bad input', (ctx) => {
     ['typed array of the wrong shape', (c) => c.numericalGradient('sum(x^2)', new Float32Array(5), { shape: [2, 3] }), /does not fit/, 'x'],
   ];
   it.each(bad)('%s → ArgumentError naming the argument; nothing leaks; the context still works', async (_name, call, msg, arg) => {
-    const err = await call(ctx()).catch((e) => e);
+    const err = (await call(ctx()).catch((e: unknown) => e)) as ArgumentError;
     expect(err).toBeInstanceOf(ArgumentError);
     expect(err.argument).toBe(arg);
     expect(err.message).toMatch(msg);
