@@ -1,3 +1,5 @@
+import type { DiffOps } from './diff/ops';
+import type { NnOps } from './nn/ops';
 import type { AdapterInfo } from './webgpu/device';
 
 /**
@@ -10,7 +12,7 @@ export interface CoreOps {
   sum(values: Float64Array): Promise<number>;
 }
 
-export interface Backend extends CoreOps {
+export interface Backend extends CoreOps, DiffOps, NnOps {
   readonly kind: 'cpu' | 'webgpu';
   readonly adapterInfo: AdapterInfo | null;
   readonly limits: Readonly<Record<string, number>>;

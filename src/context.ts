@@ -4,6 +4,17 @@ import { ArgumentError, DeviceLostError, DisposedError, NoAdapterError } from '.
 import { acquireAdapter, type AdapterInfo, type AdapterSource } from './webgpu/device';
 import { WebGpuBackend } from './webgpu/backend';
 import { GpuRuntime } from './webgpu/runtime';
+// networks and checks
+import { SimpleNet, type SimpleNetOptions } from './nn/simple-net';
+import { TwoLayerNet, type TwoLayerNetOptions } from './nn/two-layer-net';
+import type { Net } from './nn/net';
+import { gradCheck, type GradCheckOptions, type GradCheckReport } from './check/gradcheck';
+// differentiation
+import * as diff from './diff/api';
+import type { Detailed, DiffOptions, FunctionInput, GradientDetail, Like, PointOptions } from './diff/api';
+import { makeExpr, WgslFunction, type ExprFunction, type WgslSpec } from './fn';
+import { gradientDescent, type DescentOptions, type DescentResult } from './optim/descent';
+import type { NestedOut, NumericInput } from './shape';
 
 export type BackendChoice = 'auto' | 'webgpu' | 'cpu';
 
@@ -90,9 +101,76 @@ export class Context {
 
   // --- differentiation (src/fn.ts, src/diff/, src/optim/): methods forward to those modules ---
 
+  /** Compiles an expression ('x0^2 + x1^2', 'sum(x^2)', '0.01*x^2 + 0.1*x') for both paths. */
+  fn(source: string, opts: { n?: number } = {}): ExprFunction {
+    return makeExpr(source, opts);
+  }
+
+  /** A raw WGSL body reading parameter i through p(i) and the named data arrays (gradcheck for your WGSL). */
+  wgsl(spec: WgslSpec): WgslFunction {
+    return new WgslFunction(spec);
+  }
+
+  /** f at a point, or one value per row of a batch. */
+  evaluate(f: FunctionInput, x: NumericInput, opts?: PointOptions): Promise<NestedOut> {
+    return diff.evaluate(this, f, x, opts);
+  }
+
+  /** df/dx of a function of one variable (an array of xs: one derivative each). */
+  numericalDiff<X extends NumericInput>(f: FunctionInput, x: X, opts: DiffOptions & Detailed): Promise<GradientDetail<Like<X>>>;
+  numericalDiff<X extends NumericInput>(f: FunctionInput, x: X, opts?: DiffOptions): Promise<Like<X>>;
+  numericalDiff(f: FunctionInput, x: NumericInput, opts?: DiffOptions): Promise<unknown> {
+    return diff.numericalDiff(this, f, x, opts);
+  }
+
+  /** The tangent line of f at x: { slope, intercept }. */
+  tangentLine(f: FunctionInput, x: number, opts?: DiffOptions): Promise<{ slope: number; intercept: number }> {
+    return diff.tangentLine(this, f, x, opts);
+  }
+
+  /** Central-difference gradient at a point (any nesting) or at each row of a batch, in x's nesting. */
+  numericalGradient<X extends NumericInput>(f: FunctionInput, x: X, opts: DiffOptions & Detailed): Promise<GradientDetail<Like<X>>>;
+  numericalGradient<X extends NumericInput>(f: FunctionInput, x: X, opts?: DiffOptions): Promise<Like<X>>;
+  numericalGradient(f: FunctionInput, x: NumericInput, opts?: DiffOptions): Promise<unknown> {
+    return diff.numericalGradient(this, f, x, opts);
+  }
+
+  /** ∇f(x)·v/‖v‖, the slope of f along v (normalize: false for ∇f·v). */
+  directionalDerivative(f: FunctionInput, x: NumericInput, v: NumericInput, opts?: DiffOptions & { normalize?: boolean }): Promise<NestedOut> {
+    return diff.directionalDerivative(this, f, x, v, opts);
+  }
+
+  /** The book's gradient descent on a fresh copy of initX; divergence and vanished steps reported. */
+  gradientDescent<X extends NumericInput>(f: FunctionInput, initX: X, opts?: DescentOptions): Promise<DescentResult<Like<X>>> {
+    return gradientDescent(this, f, initX, opts) as Promise<DescentResult<Like<X>>>;
+  }
+
   // --- end differentiation ---
 
   // --- networks and checks (src/nn/, src/check/): methods forward to those modules ---
+
+  /** The book's simpleNet: { W } (inputSize×outputSize, default 2×3) or a seeded N(0,1) init. */
+  simpleNet(opts: SimpleNetOptions = {}): SimpleNet {
+    this.impl; // throws after dispose
+    return new SimpleNet(this, opts);
+  }
+
+  /** The book's TwoLayerNet (affine → sigmoid → affine → softmax), parameters on this context's backend. */
+  twoLayerNet(opts: TwoLayerNetOptions): TwoLayerNet {
+    this.impl;
+    return new TwoLayerNet(this, opts);
+  }
+
+  /**
+   * Numerical vs analytic gradient, element by element: gradCheck(net, x, t, opts) or
+   * gradCheck(f, x, opts). The analytic default is the net's backprop (exact, the 1e-7 in the
+   * log included) or the expression's symbolic gradient.
+   */
+  gradCheck(net: Net, x: unknown, t: unknown, opts?: GradCheckOptions): Promise<GradCheckReport>;
+  gradCheck(f: FunctionInput, x: NumericInput, opts?: GradCheckOptions): Promise<GradCheckReport>;
+  gradCheck(target: unknown, x: unknown, tOrOpts?: unknown, opts?: GradCheckOptions): Promise<GradCheckReport> {
+    return gradCheck(this, target, x, tOrOpts, opts);
+  }
 
   // --- end networks ---
 

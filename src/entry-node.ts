@@ -4,6 +4,8 @@ import { navigatorSource } from './webgpu/device';
 import { dawnSources } from './webgpu/dawn';
 
 export * from './index';
+// MNIST ships inside the `mnist` package (no network); Node-only so browser bundles skip it.
+export { loadMnist, type MnistSplit } from './nn/data/mnist';
 
 export function createContext(options?: ContextOptions): Promise<Context> {
   return createContextWith([navigatorSource(), ...dawnSources()], options);

@@ -11,6 +11,20 @@ export {
   DisposedError,
 } from './errors';
 
+export { linePlot, quiverPlot, barChart, type Series, type Frame, type Bar } from './plot/svg';
+
 // --- differentiation exports ---
+export { ExprFunction, WgslFunction, type WgslSpec, type JsFunction, type DiffFunction } from './fn';
+export { ExprError } from './expr/index';
+export type { DiffOptions, PointOptions, GradientDetail, FunctionInput, Like } from './diff/api';
+export type { VerifyReport } from './diff/verify';
+export type { Step, Stencil } from './diff/ops';
+export type { DescentOptions, DescentResult } from './optim/descent';
+export type { Nested, NestedOut, NumericInput } from './shape';
 
 // --- networks exports ---
+export { SimpleNet, type SimpleNetOptions } from './nn/simple-net';
+export { TwoLayerNet, type TwoLayerNetOptions, type TwoLayerParams } from './nn/two-layer-net';
+export { Net, type NetGradientOptions } from './nn/net';
+export type { TrainOptions, TrainResult, TrainProgress, TrainData } from './nn/train';
+export type { GradCheckOptions, GradCheckReport, GradCheckElement, NonFiniteElement } from './check/gradcheck';

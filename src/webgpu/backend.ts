@@ -2,6 +2,11 @@ import type { Backend } from '../backend';
 import type { AdapterInfo } from './device';
 import type { GpuRuntime } from './runtime';
 import { gpuSum } from './sum';
+import type { DescentJob, DescentOut, GradientJob, GradientOut, PointsJob } from '../diff/ops';
+import { gpuEvaluate, gpuGradient } from '../diff/webgpu';
+import { gpuDescent } from '../optim/webgpu';
+import type { FlatParams, NetImpl, NetSpec } from '../nn/ops';
+import { GpuNet } from '../nn/gpu/net';
 
 /** The float32 WebGPU path; every operation goes through the runtime's pool and cache. */
 export class WebGpuBackend implements Backend {
@@ -16,6 +21,20 @@ export class WebGpuBackend implements Backend {
 
   sum(values: Float64Array): Promise<number> {
     return gpuSum(this.rt, values);
+  }
+
+  evaluate(job: PointsJob): Promise<Float64Array> {
+    return gpuEvaluate(this.rt, job);
+  }
+  gradient(job: GradientJob): Promise<GradientOut> {
+    return gpuGradient(this.rt, job);
+  }
+  descent(job: DescentJob): Promise<DescentOut> {
+    return gpuDescent(this.rt, job);
+  }
+
+  createNet(spec: NetSpec, params: FlatParams): NetImpl {
+    return new GpuNet(this.rt, spec, params);
   }
 
   dispose(): Promise<void> {
