@@ -33,7 +33,8 @@ export function progressLine(label: string, p: TrainProgress, bar: boolean): str
     `train ${pct(p.trainAcc)}`,
     `test ${pct(p.testAcc)}`,
     `${p.itersPerSec.toFixed(1)} it/s`,
-    `ETA ${clock(eta)}`,
+    // the first update's rate includes pipeline compiles: an ETA from it would be wild
+    `ETA ${p.iter > 1 ? clock(eta) : '?'}`,
   ];
   return parts.join('  ');
 }
