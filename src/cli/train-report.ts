@@ -72,21 +72,44 @@ function thin(y: number[]): { x: number[]; y: number[] } {
   return { x, y: v };
 }
 
-/** Raw batch loss (pale) under its moving average (solid), per method: one path each. */
+/** Raw batch loss (pale) under its moving average, per method: one path each. */
 export function lossSvg(runs: Run[], title: string): string {
+  // With the same seed the two methods' curves coincide; backprop is drawn last and dashed so
+  // the numerical curve shows through its gaps rather than being hidden.
+  const order = [...runs].sort((a, b) => (a.gradient === 'backprop' ? -1 : 1) - (b.gradient === 'backprop' ? -1 : 1));
   const series: Series[] = [];
-  for (const { gradient, result } of runs) series.push({ ...thin(result.lossHistory), color: COLOR[gradient].pale, label: `${gradient} (batch)` });
-  for (const { gradient, result } of runs) series.push({ ...thin(smooth(result.lossHistory)), color: COLOR[gradient].main, label: `${gradient} (smoothed)` });
+  for (const { gradient, result } of order) series.push({ ...thin(result.lossHistory), color: COLOR[gradient].pale, label: `${gradient} (batch)` });
+  for (const { gradient, result } of runs) {
+    series.push({ ...thin(smooth(result.lossHistory)), color: COLOR[gradient].main, label: `${gradient} (smoothed)`, dashed: gradient === 'backprop' });
+  }
   return linePlot(series, { title, xLabel: 'iteration', yLabel: 'cross-entropy loss', width: 720, height: 420 });
 }
 
-/** Train (solid) and test (dashed) accuracy at each evaluation, per method: one path each. */
+const ACC_COLOR: Record<Method, { train: string; test: string }> = {
+  numerical: { train: '#1f77b4', test: '#2ca02c' },
+  backprop: { train: '#d62728', test: '#ff7f0e' },
+};
+
+/** Train and test accuracy at each evaluation, per method: one path each; backprop dashed on top. */
 export function accuracySvg(runs: Run[], title: string): string {
   const series: Series[] = [];
+  const items: { label: string; color: string; dashed: boolean }[] = [];
   for (const { gradient, result: r } of runs) {
-    const markers = r.evalIters.length <= 60;
-    series.push({ x: r.evalIters, y: r.trainAcc.map((a) => 100 * a), color: COLOR[gradient].main, label: `${gradient} train`, markers });
-    if (r.testAcc.length) series.push({ x: r.evalIters, y: r.testAcc.map((a) => 100 * a), color: COLOR[gradient].main, label: `${gradient} test`, dashed: true, markers });
+    const dashed = gradient === 'backprop', markers = !dashed && r.evalIters.length <= 60;
+    const sets: ['train' | 'test', number[]][] = [['train', r.trainAcc], ['test', r.testAcc]];
+    for (const [which, acc] of sets) {
+      if (!acc.length) continue;
+      const color = ACC_COLOR[gradient][which], label = `${gradient} ${which}`;
+      series.push({ x: r.evalIters, y: acc.map((a) => 100 * a), color, dashed, markers });
+      items.push({ label, color, dashed });
+    }
   }
-  return linePlot(series, { title, xLabel: 'iteration', yLabel: 'accuracy (%)', width: 720, height: 420 });
+  // The curves climb into the top-right corner where linePlot puts its legend; ours goes bottom right.
+  const W = 720, H = 420;
+  const svg = linePlot(series, { title, xLabel: 'iteration', yLabel: 'accuracy (%)', width: W, height: H });
+  const legend = items.map((it, i) => {
+    const y = H - 46 - 10 - (items.length - i) * 16;
+    return `<g transform="translate(${W - 16 - 160} ${y})"><line x1="0" x2="22" stroke="${it.color}" stroke-width="2"${it.dashed ? ' stroke-dasharray="5 4"' : ''}/><text x="28" dominant-baseline="middle">${it.label}</text></g>`;
+  }).join('');
+  return svg.replace(/<\/svg>\n?$/, `${legend}</svg>\n`);
 }
