@@ -12,6 +12,18 @@ const ORANGE = '#ff7f0e';
 const GREY = '#cccccc';
 
 const autoName = (r: ChapterResults) => (r.auto.backend === 'webgpu' ? 'webgpu' : 'auto');
+/**
+ * A whole-decade y range for a log plot. Passed explicitly because linePlot pads its automatic
+ * range linearly, which goes below zero (NaN pixels) for data spanning many decades.
+ */
+function decades(values: number[]): [number, number] {
+  const pos = values.filter((v) => v > 0 && Number.isFinite(v));
+  if (!pos.length) return [0.1, 10];
+  const lo = Math.floor(Math.log10(Math.min(...pos)));
+  const hi = Math.ceil(Math.log10(Math.max(...pos)));
+  return [10 ** lo, 10 ** Math.max(hi, lo + 1)];
+}
+
 const range = (a: number, b: number, n: number) => Array.from({ length: n + 1 }, (_, i) => a + ((b - a) * i) / n);
 
 /** f(x) = 0.01x² + 0.1x on [0, 20] with its tangents at 5 and 10 (CPU slopes). */
@@ -20,9 +32,11 @@ export function tangentSvg(r: ChapterResults): string {
   const series: Series[] = [{ x: xs, y: xs.map((x) => 0.01 * x * x + 0.1 * x), label: 'f(x) = 0.01x² + 0.1x', color: BLUE }];
   r.tangent.forEach((t, i) => {
     const { slope, intercept } = t.line.cpu;
-    series.push({ x: xs, y: xs.map((x) => slope * x + intercept), label: `tangent at x = ${t.x}`, color: i ? GREEN : RED, dashed: true });
+    const color = i ? GREEN : RED;
+    series.push({ x: xs, y: xs.map((x) => slope * x + intercept), label: `tangent at x = ${t.x}`, color, dashed: true });
+    series.push({ x: [t.x], y: [slope * t.x + intercept], color, markers: true }); // the point of contact
   });
-  return linePlot(series, { title: 'Tangent lines from numerical_diff', xLabel: 'x', yLabel: 'f(x)', xRange: [0, 20], yRange: [-1, 6] });
+  return linePlot(series, { title: 'Tangent lines from numerical_diff (cpu)', xLabel: 'x', yLabel: 'f(x)', xRange: [0, 20], yRange: [-1, 6] });
 }
 
 /** −∇f of x0² + x1² over the book's grid, from the auto context's batched gradient. */
@@ -40,7 +54,7 @@ export function descentSvg(r: ChapterResults): string {
   const series: Series[] = [1, 2, 3, 4, 5].map((rad) => ({ x: t.map((a) => rad * Math.cos(a)), y: t.map((a) => rad * Math.sin(a)), color: GREY }));
   const path = (h: number[][]) => ({ x: h.map((p) => p[0]), y: h.map((p) => p[1]) });
   series.push({ ...path(d.run.cpu.history!), label: 'lr 0.1, cpu', color: RED, markers: true });
-  series.push({ ...path(d.run.gpu.history!), label: `lr 0.1, ${autoName(r)}`, color: BLUE, dashed: true });
+  series.push({ ...path(d.run.gpu.history!), label: `lr 0.1, ${autoName(r)} (dashed)`, color: BLUE, dashed: true });
   return linePlot(series, {
     title: 'Gradient descent on x0² + x1² from (−3, 4)', xLabel: 'x0', yLabel: 'x1',
     xRange: [-4.5, 4.5], yRange: [-4.5, 4.5], width: 480, height: 482,
@@ -56,11 +70,15 @@ export function learningRatesSvg(r: ChapterResults): string {
       const h = d.run[side].history!;
       series.push({
         x: h.map((_, k) => k), y: h.map((p) => Math.hypot(p[0], p[1])),
-        label: `lr ${d.lr}, ${side === 'cpu' ? 'cpu' : autoName(r)}`, color: colors[i % colors.length], dashed: side === 'gpu',
+        label: `lr ${d.lr}, ${side === 'cpu' ? 'cpu' : `${autoName(r)} (dashed)`}`, color: colors[i % colors.length], dashed: side === 'gpu',
       });
     }
   });
-  return linePlot(series, { title: 'Distance to the minimum per step, by learning rate', xLabel: 'step', yLabel: '‖x‖ (log)', logY: true, xRange: [0, 100] });
+  // tall: ~30 decades, one tick each; the lr 10 plateau then sits below the legend
+  return linePlot(series, {
+    title: 'Distance to the minimum per step, by learning rate', xLabel: 'step', yLabel: '‖x‖ (log)',
+    logY: true, xRange: [0, 100], yRange: decades(series.flatMap((s) => s.y)), height: 560,
+  });
 }
 
 /** J(θ) − J(θ*) per epoch for BGD and SGD on both backends, log y: how fast each nears θ*. */
@@ -69,13 +87,13 @@ export function bgdSgdSvg(r: ChapterResults): string {
   const excess = (l: number[]) => ({ x: l.map((_, k) => k), y: l.map((v) => v - g.lossStar) });
   const series: Series[] = [
     { ...excess(g.bgd.cpu.lossHistory), label: `BGD lr ${g.setup.bgd.lr}, cpu`, color: BLUE },
-    { ...excess(g.bgd.gpu.lossHistory), label: `BGD lr ${g.setup.bgd.lr}, ${autoName(r)}`, color: BLUE, dashed: true },
+    { ...excess(g.bgd.gpu.lossHistory), label: `BGD lr ${g.setup.bgd.lr}, ${autoName(r)} (dashed)`, color: BLUE, dashed: true },
     { ...excess(g.sgd.cpu.lossHistory), label: `SGD lr ${g.setup.sgd.lr}, cpu`, color: ORANGE },
-    { ...excess(g.sgd.gpu.lossHistory), label: `SGD lr ${g.setup.sgd.lr}, ${autoName(r)}`, color: ORANGE, dashed: true },
+    { ...excess(g.sgd.gpu.lossHistory), label: `SGD lr ${g.setup.sgd.lr}, ${autoName(r)} (dashed)`, color: ORANGE, dashed: true },
   ];
   return linePlot(series, {
     title: `Linear regression: J(θ) − J(θ*) per epoch (J(θ*) = ${g.lossStar.toPrecision(4)})`,
-    xLabel: 'epoch', yLabel: 'J(θ) − J(θ*)  (log)', logY: true,
+    xLabel: 'epoch', yLabel: 'J(θ) − J(θ*)  (log)', logY: true, yRange: decades(series.flatMap((s) => s.y)), height: 440,
   });
 }
 
