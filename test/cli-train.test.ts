@@ -123,6 +123,14 @@ describe('progress and smoothing', () => {
     expect(t.match(/\n/g)).toHaveLength(1);
     expect(t).toContain('[##########----------]');
 
+    const narrow = { ...sink(true), columns: 90 }; // too narrow for the bar: it goes, the ETA stays
+    new Progress(narrow, 'numerical').update(p);
+    expect(narrow.text()).not.toContain('[#');
+    expect(narrow.text()).toContain('ETA 0:05');
+    const tiny = { ...sink(true), columns: 72 }; // 80-column terminals with a long count
+    new Progress(tiny, 'numerical').update(p);
+    expect(tiny.text()).toMatch(/ETA 0:05\x1b\[K$/);
+
     const plain = sink(false);
     const bar2 = new Progress(plain, 'numerical');
     bar2.update(p);

@@ -48,13 +48,16 @@ export class Progress {
   }
 
   update(p: TrainProgress): void {
-    const line = progressLine(this.label, p, this.tty);
     if (!this.tty) {
-      this.out.write(line + '\n');
+      this.out.write(progressLine(this.label, p, false) + '\n');
       return;
     }
-    // Cut to the terminal width so the line never wraps (a wrapped line cannot be redrawn).
-    const cols = this.out.columns ?? 120;
+    // A wrapped line cannot be redrawn: on a narrow terminal drop the bar (the count says the
+    // same), then the padding, then cut.
+    const cols = this.out.columns || 120; // a pty without a size reports 0 columns
+    let line = progressLine(this.label, p, true);
+    if (line.length > cols - 1) line = progressLine(this.label, p, false);
+    if (line.length > cols - 1) line = line.replace(/ {2,}/g, ' ');
     this.out.write('\r' + line.slice(0, cols - 1) + '\x1b[K');
     this.drawn = true;
   }
