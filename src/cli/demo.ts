@@ -18,11 +18,12 @@ export async function demo(args: string[]): Promise<number> {
     return 0;
   }
   const unknown = args.filter((a, i) => a.startsWith('--') && a !== '--out' && args[i - 1] !== '--out');
-  const out = flag(args, 'out') ?? 'numgrad-out';
-  if (unknown.length || (has(args, 'out') && (!out || out.startsWith('--')))) {
+  const given = flag(args, 'out');
+  if (unknown.length || (has(args, 'out') && (!given || given.startsWith('--')))) {
     process.stderr.write(`numgrad demo: ${unknown.length ? `unknown option ${unknown[0]}` : '--out needs a folder'}\n${DEMO_USAGE}`);
     return 2;
   }
+  const out = given ?? 'numgrad-out';
   const t0 = performance.now();
   // warn: false — the header says which backend auto picked and why
   const [cpu, auto] = await Promise.all([createContext({ backend: 'cpu' }), createContext({ backend: 'auto', warn: false })]);
