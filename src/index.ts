@@ -22,6 +22,11 @@ export type { Step, Stencil } from './diff/ops';
 export type { DescentOptions, DescentResult } from './optim/descent';
 export type { Nested, NestedOut, NumericInput } from './shape';
 
+export {
+  linearRegressionDescent, normalEquations, manualGradientDescent,
+  type LinearRegressionOptions, type LinearRegressionResult, type RegressionMode,
+} from './optim/regression';
+
 // --- networks exports ---
 export { SimpleNet, type SimpleNetOptions } from './nn/simple-net';
 export { TwoLayerNet, type TwoLayerNetOptions, type TwoLayerParams } from './nn/two-layer-net';

@@ -39,3 +39,20 @@ describe('svg plots', () => {
     expect(svg).toContain('1000 ms');
   });
 });
+
+describe('svg plots: log axes and several charts per page', () => {
+  it('a log-y plot with an automatic range spanning 30 decades draws every positive point', () => {
+    const y = Array.from({ length: 31 }, (_, i) => 10 ** (i - 10));
+    const svg = linePlot([{ x: y.map((_, i) => i), y }], { logY: true });
+    expect(svg).not.toContain('NaN');
+    const d = /<path d="([^"]+)"/.exec(svg)![1];
+    expect(d.match(/[ML]/g)).toHaveLength(31);
+  });
+
+  it('gives each chart its own clip-path id', () => {
+    const a = linePlot([{ x: [0, 1], y: [0, 1] }]);
+    const b = linePlot([{ x: [0, 1], y: [0, 1] }]);
+    const id = (s: string) => /clipPath id="([^"]+)"/.exec(s)![1];
+    expect(id(a)).not.toBe(id(b));
+  });
+});

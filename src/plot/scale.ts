@@ -21,7 +21,9 @@ export function scale(lo: number, hi: number, p0: number, p1: number, log = fals
     const b = Math.log10(hi);
     const s = ((v: number) => p0 + ((Math.log10(v) - a) / (b - a || 1)) * (p1 - p0)) as Scale;
     s.ticks = [];
-    for (let e = Math.ceil(a); e <= Math.floor(b); e++) s.ticks.push(10 ** e);
+    // at most ~8 labels: every k-th decade when the range spans many
+    const every = Math.max(1, Math.ceil((Math.floor(b) - Math.ceil(a) + 1) / 8));
+    for (let e = Math.ceil(a); e <= Math.floor(b); e += every) s.ticks.push(10 ** e);
     s.log = true;
     return s;
   }

@@ -26,6 +26,17 @@ export interface Frame {
 const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b'];
 const M = { l: 64, r: 16, t: 36, b: 46 };
 
+let clipCounter = 0;
+
+/** Whole decades around the positive values (log axes pad in log space, never below 0). */
+function logExtent(values: number[]): [number, number] {
+  const pos = values.filter((v) => v > 0 && Number.isFinite(v));
+  if (!pos.length) return [1, 10];
+  const lo = 10 ** Math.floor(Math.log10(Math.min(...pos)));
+  const hi = 10 ** Math.ceil(Math.log10(Math.max(...pos)));
+  return [lo, hi > lo ? hi : lo * 10];
+}
+
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 function axes(f: Frame, sx: Scale, sy: Scale, w: number, h: number): string {
@@ -51,10 +62,13 @@ function wrap(w: number, h: number, body: string): string {
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}" font-family="sans-serif" font-size="11"><rect width="${w}" height="${h}" fill="white"/>${body}</svg>\n`;
 }
 
-function legend(items: { label?: string; color: string }[], w: number): string {
-  return items
-    .filter((s) => s.label)
-    .map((s, i) => `<g transform="translate(${w - M.r - 170} ${M.t + 8 + i * 15})"><rect width="12" height="3" y="-2" fill="${s.color}"/><text x="16" dominant-baseline="middle">${esc(s.label!)}</text></g>`)
+function legend(items: { label?: string; color: string; dashed?: boolean }[], w: number): string {
+  const shown = items.filter((s) => s.label);
+  if (!shown.length) return '';
+  const x = w - M.r - 174;
+  const bg = `<rect x="${x - 4}" y="${M.t + 2}" width="172" height="${shown.length * 15 + 6}" fill="white" fill-opacity="0.85"/>`;
+  return bg + shown
+    .map((s, i) => `<g transform="translate(${x} ${M.t + 10 + i * 15})"><line x2="12" stroke="${s.color}" stroke-width="2"${s.dashed ? ' stroke-dasharray="4 2"' : ''}/><text x="16" dominant-baseline="middle">${esc(s.label!)}</text></g>`)
     .join('');
 }
 
@@ -63,10 +77,11 @@ export function linePlot(series: Series[], f: Frame = {}): string {
   const w = f.width ?? 560;
   const h = f.height ?? 380;
   const xs = f.xRange ?? extent(series.flatMap((s) => s.x));
-  const ys = f.yRange ?? extent(series.flatMap((s) => s.y.filter((v) => !f.logY || v > 0)), 0.05);
+  const ys = f.yRange ?? (f.logY ? logExtent(series.flatMap((s) => s.y)) : extent(series.flatMap((s) => s.y), 0.05));
   const sx = scale(xs[0], xs[1], M.l, w - M.r);
   const sy = scale(ys[0], ys[1], h - M.b, M.t, f.logY);
-  const body: string[] = [axes(f, sx, sy, w, h), `<clipPath id="c"><rect x="${M.l}" y="${M.t}" width="${w - M.l - M.r}" height="${h - M.t - M.b}"/></clipPath><g clip-path="url(#c)">`];
+  const clip = `ng-clip-${++clipCounter}`; // unique, so several inline charts on one page don't share a clip
+  const body: string[] = [axes(f, sx, sy, w, h), `<clipPath id="${clip}"><rect x="${M.l}" y="${M.t}" width="${w - M.l - M.r}" height="${h - M.t - M.b}"/></clipPath><g clip-path="url(#${clip})">`];
   const colored = series.map((s, i) => ({ ...s, color: s.color ?? PALETTE[i % PALETTE.length] }));
   for (const s of colored) {
     let d = '';
