@@ -3,25 +3,12 @@ import { createContext, ShaderCompileError, type Context } from '../src/entry-no
 import { ArgumentError } from '../src/errors';
 import { ExprError } from '../src/expr/index';
 import { describeBackends } from './helpers/backends';
+import { bookGradient } from './helpers/book';
 import { expectAllclose } from './helpers/allclose';
 import { rng, seedFromEnv, uniform } from './helpers/random';
 
 const seed = seedFromEnv('diff');
 
-// The book's Python, transcribed: float64, h = 1e-4, x[i] ± h in place, divide by 2h.
-function bookGradient(f: (x: number[]) => number, x0: number[]): number[] {
-  const h = 1e-4;
-  const x = [...x0];
-  return x.map((_, i) => {
-    const t = x[i];
-    x[i] = t + h;
-    const a = f(x);
-    x[i] = t - h;
-    const b = f(x);
-    x[i] = t;
-    return (a - b) / (2 * h);
-  });
-}
 
 const sig = (x: number) => 1 / (1 + Math.exp(-x));
 /** exact derivatives and the points the accuracy bounds are checked at */

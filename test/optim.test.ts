@@ -3,29 +3,11 @@ import type { Context } from '../src/entry-node';
 import { createContext } from '../src/entry-node';
 import { ArgumentError } from '../src/errors';
 import { describeBackends } from './helpers/backends';
+import { bookDescent } from './helpers/book';
 import { expectAllclose } from './helpers/allclose';
 import { rng, seedFromEnv, uniform } from './helpers/random';
 
 const seed = seedFromEnv('optim');
-
-// The book's gradient_descent + numerical_gradient, transcribed (float64, h = 1e-4).
-function bookDescent(f: (x: number[]) => number, init: number[], lr: number, steps: number): number[] {
-  const x = [...init];
-  const h = 1e-4;
-  for (let s = 0; s < steps; s++) {
-    const g = x.map((_, i) => {
-      const t = x[i];
-      x[i] = t + h;
-      const a = f(x);
-      x[i] = t - h;
-      const b = f(x);
-      x[i] = t;
-      return (a - b) / (2 * h);
-    });
-    for (let i = 0; i < x.length; i++) x[i] -= lr * g[i];
-  }
-  return x;
-}
 
 const sq = (x: number[]) => x[0] ** 2 + x[1] ** 2;
 const poolIdle = (ctx: Context) => ctx.runtime && expect(ctx.runtime.pool.bytesInUse).toBe(0);
