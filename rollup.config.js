@@ -1,20 +1,23 @@
-// Three ESM entries: the Node build (Dawn loaded lazily), the browser build (navigator.gpu
-// only, never Dawn), and the CLI. Shaders become strings through the same plugin the tests use.
+// Two builds. The library: the Node entry (Dawn loaded lazily) and the browser entry
+// (navigator.gpu only, never Dawn), with shared chunks. The apps: the CLI, which imports
+// the library by its package name, so dist/cli.js holds app code only and loads ./node.js.
+// Shaders become strings through the same plugin the tests use.
 import typescript from '@rollup/plugin-typescript';
 import wgsl from './build/wgsl-plugin.js';
 
-const external = (id) => id === 'webgpu' || id === 'mnist' || id.startsWith('node:');
+const node = (id) => id === 'webgpu' || id === 'mnist' || id.startsWith('node:');
 
-export default {
-  input: { node: 'src/entry-node.ts', browser: 'src/entry-browser.ts', cli: 'src/cli/main.ts' },
-  output: { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js', sourcemap: true },
-  external,
-  plugins: [
-    wgsl(),
-    typescript({
-      tsconfig: './tsconfig.build.json',
-      declaration: true,
-      declarationDir: 'dist/types',
-    }),
-  ],
-};
+export default [
+  {
+    input: { node: 'src/entry-node.ts', browser: 'src/entry-browser.ts' },
+    output: { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js', sourcemap: true },
+    external: node,
+    plugins: [wgsl(), typescript({ tsconfig: './tsconfig.build.json', declaration: true, declarationDir: 'dist/types' })],
+  },
+  {
+    input: { cli: 'apps/cli/main.ts' },
+    output: { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'cli-[name]-[hash].js', paths: { numgrad: './node.js' } },
+    external: (id) => id === 'numgrad' || node(id),
+    plugins: [typescript({ tsconfig: './tsconfig.apps.json' })],
+  },
+];

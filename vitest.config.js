@@ -1,8 +1,11 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 import wgsl from './build/wgsl-plugin.js';
 
 export default defineConfig({
   plugins: [wgsl()],
+  // The apps import the library by its package name, as a user would; in tests that is the source.
+  resolve: { alias: [{ find: /^numgrad$/, replacement: fileURLToPath(new URL('./src/entry-node.ts', import.meta.url)) }] },
   test: {
     include: ['test/**/*.test.ts'],
     // Dawn is a native addon: forks keep each test file in its own process, and a

@@ -1,6 +1,6 @@
 // Browser entry: navigator.gpu only; this file never imports Dawn.
 import { BROWSER_HINT, createContextWith, type Context, type ContextOptions } from './context';
-import { navigatorSource } from './webgpu/device';
+import { navigatorSource } from './gpu/device';
 
 export * from './index';
 

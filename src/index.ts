@@ -1,6 +1,7 @@
 // Public exports shared by the browser and Node entries.
 export { Context, type BackendChoice, type ContextOptions } from './context';
-export type { AdapterInfo } from './webgpu/device';
+export type { Mat } from './features/nn/cpu/tensor';
+export type { AdapterInfo } from './gpu/device';
 export {
   NumgradError,
   ArgumentError,
@@ -9,27 +10,30 @@ export {
   ShaderCompileError,
   GpuError,
   DisposedError,
-} from './errors';
+} from './core/errors';
 
 export { linePlot, quiverPlot, barChart, type Series, type Frame, type Bar } from './plot/svg';
 
 // --- differentiation exports ---
-export { ExprFunction, WgslFunction, type WgslSpec, type JsFunction, type DiffFunction } from './fn';
+export { ExprFunction, WgslFunction, type WgslSpec, type JsFunction, type DiffFunction } from './functions/fn';
 export { ExprError } from './expr/index';
-export type { DiffOptions, PointOptions, GradientDetail, FunctionInput, Like } from './diff/api';
-export type { VerifyReport } from './diff/verify';
-export type { Step, Stencil } from './diff/ops';
-export type { DescentOptions, DescentResult } from './optim/descent';
-export type { Nested, NestedOut, NumericInput } from './shape';
+export type { DiffOptions, PointOptions, GradientDetail, FunctionInput, Like } from './features/diff/api';
+export type { VerifyReport } from './features/diff/verify';
+export type { Step, Stencil } from './core/steps';
+export type { DescentOptions, DescentResult } from './features/descent/api';
+export type { Nested, NestedOut, NumericInput } from './core/input';
 
 export {
-  linearRegressionDescent, normalEquations, manualGradientDescent,
-  type LinearRegressionOptions, type LinearRegressionResult, type RegressionMode,
-} from './optim/regression';
+  linearRegressionDescent, normalEquations, manualGradientDescent, manualGradient, manualLoss, manualLossExpr, regressionCost,
+  type LinearRegressionOptions, type LinearRegressionResult, type RegressionMode, type ManualDescentOptions, type ManualDescentResult,
+} from './features/descent/regression';
+export {
+  makeLinearRegression, regressionLoss, regressionGradient, type RegressionOptions, type RegressionData,
+} from './features/descent/regression-data';
 
 // --- networks exports ---
-export { SimpleNet, type SimpleNetOptions } from './nn/simple-net';
-export { TwoLayerNet, type TwoLayerNetOptions, type TwoLayerParams } from './nn/two-layer-net';
-export { Net, type NetGradientOptions } from './nn/net';
-export type { TrainOptions, TrainResult, TrainProgress, TrainData } from './nn/train';
-export type { GradCheckOptions, GradCheckReport, GradCheckElement, NonFiniteElement } from './check/gradcheck';
+export { SimpleNet, type SimpleNetOptions } from './features/nn/simple-net';
+export { TwoLayerNet, type TwoLayerNetOptions, type TwoLayerParams } from './features/nn/two-layer-net';
+export { Net, type NetGradientOptions } from './features/nn/net';
+export type { TrainOptions, TrainResult, TrainProgress, TrainData } from './features/nn/train';
+export type { GradCheckOptions, GradCheckReport, GradCheckElement, NonFiniteElement } from './features/check/gradcheck';

@@ -6,9 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { webgpuAdapter } from './helpers/backends';
-import { train } from '../src/cli/train';
-import { Progress, progressLine } from '../src/cli/progress';
-import { smooth } from '../src/cli/train-report';
+import { train } from '../apps/cli/train';
+import { Progress, progressLine } from '../apps/cli/progress';
+import { smooth } from '../apps/cli/train-report';
 
 function sink(isTTY = false) {
   const chunks: string[] = [];

@@ -4,8 +4,8 @@ import { describe, expect, it } from 'vitest';
 import iota from './shaders/iota.wgsl';
 import { createContextWith } from '../src/context';
 import { createContext, DeviceLostError, NoAdapterError, ShaderCompileError } from '../src/entry-node';
-import { pairwiseSum } from '../src/cpu/sum';
-import { STORAGE_RW } from '../src/webgpu/flags';
+import { pairwiseSum } from '../src/features/reduce/cpu';
+import { STORAGE_RW } from '../src/gpu/flags';
 import { describeBackends, webgpuAdapter } from './helpers/backends';
 import { rng, seedFromEnv, uniform } from './helpers/random';
 

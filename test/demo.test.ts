@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { createContext, type Context } from '../src/entry-node';
-import { demo } from '../src/cli/demo';
-import { runChapter, type ChapterResults } from '../src/demo/chapter';
-import { FIGURES, writeFigures } from '../src/demo/figures';
-import { reportText } from '../src/demo/report';
+import { demo } from '../apps/cli/demo';
+import { runChapter, type ChapterResults } from '../apps/chapter/chapter';
+import { FIGURES, writeFigures } from '../apps/chapter/figures';
+import { reportText } from '../apps/chapter/report';
 import { describeBackends } from './helpers/backends';
 import { expectAllclose } from './helpers/allclose';
 

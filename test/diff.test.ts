@@ -1,6 +1,6 @@
 import { afterEach, expect, it, vi } from 'vitest';
 import { createContext, ShaderCompileError, type Context } from '../src/entry-node';
-import { ArgumentError } from '../src/errors';
+import { ArgumentError } from '../src/core/errors';
 import { ExprError } from '../src/expr/index';
 import { describeBackends } from './helpers/backends';
 import { bookGradient } from './helpers/book';
@@ -322,7 +322,7 @@ describeBackends('numerical differentiation: big batches', (ctx) => {
 
   it('several readback groups and a point split over chunks give the same numbers', async () => {
     const rt = ctx().runtime!;
-    const { gpuDiffConfig } = await import('../src/diff/webgpu');
+    const { gpuDiffConfig } = await import('../src/features/diff/gpu');
     const f = ctx().fn('sum(x^2) + x0*x1');
     const rows = Array.from({ length: 300 }, (_, i) => uniform(rng(seed + i), 6, -1, 1));
     const whole = await ctx().numericalGradient(f, rows, { batch: true });

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { describeBackends } from './helpers/backends';
 import { rng, seedFromEnv, uniform } from './helpers/random';
-import { ArgumentError } from '../src/errors';
+import { ArgumentError } from '../src/core/errors';
 
 const seed = seedFromEnv('gradcheck');
 const rows = (v: number[], cols: number) => Array.from({ length: v.length / cols }, (_, r) => v.slice(r * cols, (r + 1) * cols));

@@ -5,8 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { describeBackends } from './helpers/backends';
 import { rng, seedFromEnv, uniform } from './helpers/random';
 import { expectAllclose, normRel } from './helpers/allclose';
-import { ArgumentError } from '../src/errors';
-import { TwoLayerNet as RefTwoLayer } from '../src/nn/cpu/two-layer-net';
+import { ArgumentError } from '../src/core/errors';
+import { TwoLayerNet as RefTwoLayer } from '../src/features/nn/cpu/two-layer-net';
 
 const seed = seedFromEnv('nets');
 const BOOK_W = [[0.47355232, 0.9977393, 0.84668094], [0.85557411, 0.03563661, 0.69422093]];

@@ -1,13 +1,13 @@
 // Float64 reference for the networks: every value is checked against an independent
 // reference (the book's printed numbers, a hand computation, or a different method).
 import { describe, it, expect } from 'vitest';
-import { type Mat, toRows } from '../src/nn/cpu/tensor';
+import { type Mat, toRows } from '../src/features/nn/cpu/tensor';
 import {
   matmul, addBias, sigmoid, softmaxRows, crossEntropy, accuracy, treeSum,
-} from '../src/nn/cpu/ops';
-import { Rng } from '../src/nn/cpu/rng';
-import { SimpleNet } from '../src/nn/cpu/simple-net';
-import { TwoLayerNet, type TwoLayerParams } from '../src/nn/cpu/two-layer-net';
+} from '../src/features/nn/cpu/ops';
+import { Rng } from '../src/features/nn/cpu/rng';
+import { SimpleNet } from '../src/features/nn/cpu/simple-net';
+import { TwoLayerNet, type TwoLayerParams } from '../src/features/nn/cpu/two-layer-net';
 
 const BOOK_W = [[0.47355232, 0.9977393, 0.84668094], [0.85557411, 0.03563661, 0.69422093]];
 

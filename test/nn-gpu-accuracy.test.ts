@@ -6,8 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { describeBackends } from './helpers/backends';
 import { rng, seedFromEnv, uniform } from './helpers/random';
 import { normRel } from './helpers/allclose';
-import { SimpleNet as RefSimple } from '../src/nn/cpu/simple-net';
-import { TwoLayerNet as RefTwoLayer } from '../src/nn/cpu/two-layer-net';
+import { SimpleNet as RefSimple } from '../src/features/nn/cpu/simple-net';
+import { TwoLayerNet as RefTwoLayer } from '../src/features/nn/cpu/two-layer-net';
 import type { Context } from '../src/context';
 
 const seed = seedFromEnv('nn-gpu-accuracy');

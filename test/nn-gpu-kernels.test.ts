@@ -1,17 +1,18 @@
 // Every nn_* kernel on the GPU against a float64 computation written here (independent of
 // both the kernels and src/nn/cpu), on random odd shapes (batches not a multiple of any
 // workgroup size). Seeds are printed.
+import { encodeMathProbe } from './support/math-probe';
 import { describe, expect, it } from 'vitest';
 import { describeBackends } from './helpers/backends';
 import { rng, seedFromEnv, uniform } from './helpers/random';
 import { expectAllclose } from './helpers/allclose';
-import type { GpuRuntime } from '../src/webgpu/runtime';
+import type { GpuRuntime } from '../src/gpu/runtime';
 import {
   type DMat, type DTarget, encodeMatmul, encodeSigmoid, encodeSigmoidBack, encodeSoftmax, encodeSgd,
-  encodeSampleLosses, encodeCorrect, encodeLogitGrad, encodeColSums, encodeNonzeroCols, encodeMathProbe,
-} from '../src/nn/gpu/kernels';
-import { readMany } from '../src/nn/gpu/device-mats';
-import { encodeSum } from '../src/webgpu/sum';
+  encodeSampleLosses, encodeCorrect, encodeLogitGrad, encodeColSums, encodeNonzeroCols,
+} from '../src/features/nn/gpu/kernels';
+import { readMany } from '../src/features/nn/gpu/device-mats';
+import { encodeSum } from '../src/features/reduce/gpu';
 
 const seed = seedFromEnv('nn-gpu-kernels');
 const f32 = (a: number[]) => Array.from(Float32Array.from(a));

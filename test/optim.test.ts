@@ -1,7 +1,7 @@
 import { expect, it, vi } from 'vitest';
 import type { Context } from '../src/entry-node';
 import { createContext } from '../src/entry-node';
-import { ArgumentError } from '../src/errors';
+import { ArgumentError } from '../src/core/errors';
 import { describeBackends } from './helpers/backends';
 import { bookDescent } from './helpers/book';
 import { expectAllclose } from './helpers/allclose';

@@ -1,10 +1,10 @@
 import { expect, it } from 'vitest';
-import { ArgumentError } from '../src/errors';
-import { Rng } from '../src/nn/cpu/rng';
-import { makeLinearRegression, regressionGradient } from '../src/nn/data/regression';
+import { ArgumentError } from '../src/core/errors';
+import { Rng } from '../src/features/nn/cpu/rng';
+import { makeLinearRegression, regressionGradient } from '../src/features/descent/regression-data';
 import {
   linearRegressionDescent, manualGradient, manualGradientDescent, manualLossExpr, normalEquations, regressionCost,
-} from '../src/optim/regression';
+} from '../src/features/descent/regression';
 import { describeBackends } from './helpers/backends';
 import { expectAllclose } from './helpers/allclose';
 import { rng, seedFromEnv, uniform } from './helpers/random';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ArgumentError } from '../src/errors';
-import { nest, readPoints, readTensor, unravel } from '../src/shape';
+import { ArgumentError } from '../src/core/errors';
+import { nest, readPoints, readTensor, unravel } from '../src/core/input';
 
 describe('readTensor', () => {
   it('reads numbers, nested arrays of any depth and typed arrays with their shape', () => {

@@ -1,4 +1,4 @@
-import { compareClose, type CloseOptions, type Numeric } from '../../src/check/allclose';
+import { compareClose, type CloseOptions, type Numeric } from '../../src/features/check/allclose';
 
 /** Throws with the worst indices and both values when `actual` is not close to `expected`. */
 export function expectAllclose(actual: Numeric, expected: Numeric, opts: CloseOptions = {}, what = 'values'): void {

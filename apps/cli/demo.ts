@@ -1,0 +1,42 @@
+// `numgrad demo`: walks chapter 4 on a cpu and an auto context side by side, prints the
+// numbers beside the book's and writes SVG figures. The work lives in src/demo/.
+import { createContext } from 'numgrad';
+import { runChapter } from '../chapter/chapter';
+import { FIGURES, writeFigures } from '../chapter/figures';
+import { reportText } from '../chapter/report';
+import { flag, has } from './args';
+
+export const DEMO_USAGE = `usage: numgrad demo [--out DIR]
+Walks chapter 4 of "Deep Learning from Scratch" on the float64 CPU path and on the backend
+'auto' picks (WebGPU when an adapter is found), printing both results and their difference.
+  --out DIR   where the SVG figures go (default numgrad-out/)
+`;
+
+export async function demo(args: string[]): Promise<number> {
+  if (has(args, 'help') || has(args, 'h')) {
+    process.stdout.write(DEMO_USAGE);
+    return 0;
+  }
+  const unknown = args.filter((a, i) => a.startsWith('--') && a !== '--out' && args[i - 1] !== '--out');
+  const given = flag(args, 'out');
+  if (unknown.length || (has(args, 'out') && (!given || given.startsWith('--')))) {
+    process.stderr.write(`numgrad demo: ${unknown.length ? `unknown option ${unknown[0]}` : '--out needs a folder'}\n${DEMO_USAGE}`);
+    return 2;
+  }
+  const out = given ?? 'numgrad-out';
+  const t0 = performance.now();
+  // warn: false — the header says which backend auto picked and why
+  const [cpu, auto] = await Promise.all([createContext({ backend: 'cpu' }), createContext({ backend: 'auto', warn: false })]);
+  try {
+    const r = await runChapter(cpu, auto);
+    console.log(reportText(r));
+    const files = await writeFigures(r, out);
+    const dir = files[0].slice(0, files[0].length - Object.keys(FIGURES)[0].length - 1);
+    console.log(`\nFigures written to ${dir}/:\n  ${Object.keys(FIGURES).join('  ')}`);
+    const secs = Object.entries(r.timings).map(([k, v]) => `${k} ${(v / 1000).toFixed(2)}`).join(', ');
+    console.log(`Done in ${((performance.now() - t0) / 1000).toFixed(1)} s (${secs} s; first GPU uses include shader compiles).`);
+    return 0;
+  } finally {
+    await Promise.all([cpu.dispose(), auto.dispose()]);
+  }
+}

@@ -1,0 +1,53 @@
+import { ArgumentError } from './errors';
+
+/** A step: a number (every parameter) or 'auto' (the backend's policy, below). */
+export type Step = number | 'auto';
+export type Stencil = 3 | 5;
+
+/** float32 machine epsilon (2⁻²³). */
+export const EPS_F32 = 2 ** -23;
+
+/**
+ * 'auto' step on the GPU (float32), per parameter: hᵢ = c·max(|xᵢ|, 1).
+ * 3-point: c = ∛ε ≈ 4.92e-3 balances the truncation error h²|f‴|/6 against the rounding
+ * error ≈ ε|f|/h. 5-point: the truncation error is h⁴|f⁽⁵⁾|/30, so the balance moves to
+ * c ≈ 1.1·ε^(1/5) ≈ 0.045; it was measured on exp, tanh and sigmoid (see test/diff-accuracy).
+ */
+export const GPU_C3 = Math.cbrt(EPS_F32);
+export const GPU_C5 = 0.045;
+
+/** The book's step, h = 1e-4: float64 central differences, so its printed values reproduce. */
+export const BOOK_H = 1e-4;
+/** 'auto' step on the CPU (float64) for black-box functions: the book's. */
+export const CPU_AUTO_H = BOOK_H;
+
+// --- networks (src/features/nn) ---
+/** 'auto' for the nets on the float64 CPU path: the book's h. */
+export const CPU_NET_AUTO_H = BOOK_H;
+/**
+ * 'auto' for the structured GPU path. Its differences are formed without cancellation, so
+ * float32 rounding no longer grows as h shrinks and only the truncation error (∝ h²) is
+ * left: a small step is best. Measured on random 784-50-10 nets (test/nn-gpu-accuracy.test.ts):
+ * 1e-4 and 1e-5 both reach the float32 floor, so the book's value is kept.
+ */
+export const GPU_STRUCTURED_AUTO_H = BOOK_H;
+/** 'auto' for the generic (naive float32) net path: ∛ε, as for black-box 3-point differences. */
+export const GPU_GENERIC_AUTO_H = GPU_C3;
+
+export function gpuAutoStep(x: number, stencil: Stencil): number {
+  return (stencil === 5 ? GPU_C5 : GPU_C3) * Math.max(Math.abs(x), 1);
+}
+
+export function checkStep(h: unknown): Step {
+  if (h === undefined || h === 'auto') return 'auto';
+  if (typeof h !== 'number' || !Number.isFinite(h) || h <= 0) {
+    throw new ArgumentError('h', `expected a positive finite step or 'auto', got ${typeof h === 'number' ? h : JSON.stringify(h)}`);
+  }
+  return h;
+}
+
+export function checkStencil(s: unknown): Stencil {
+  if (s === undefined) return 3;
+  if (s !== 3 && s !== 5) throw new ArgumentError('stencil', `expected 3 or 5 (points of the central difference), got ${JSON.stringify(s)}`);
+  return s;
+}

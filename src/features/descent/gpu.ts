@@ -1,0 +1,115 @@
+import descentSrc from './shaders/descent_step.wgsl';
+import { ArgumentError } from '../../core/errors';
+import { gpuFunction, harnessPipeline } from '../diff/harness';
+import { EXPLODE_FACTOR, HARD_LIMIT, type DescentJob, type DescentOut } from './jobs';
+import { GPU_C3, GPU_C5 } from '../../core/steps';
+import { grid } from '../../gpu/grid';
+import type { GpuRuntime } from '../../gpu/runtime';
+
+const WG = 64;
+const FIRST_DATA_BINDING = 5;
+const STATUS_WORDS = 8;
+/** steps recorded per command buffer (two dispatches each) */
+export const STEPS_PER_SUBMIT = 500;
+
+/**
+ * Gradient descent on the device: x, the gradient, the history and a status block live in
+ * device buffers for the whole run. Steps are recorded as dispatch pairs, many per submit;
+ * x, status and history come back in one readback at the end. The step h and x ± h are
+ * formed on the device in f32 (see descent_step.wgsl).
+ */
+export async function gpuDescent(rt: GpuRuntime, job: DescentJob): Promise<DescentOut> {
+  const fn = gpuFunction(job.f);
+  const n = job.x0.length;
+  const rowsKept = job.history ? job.steps + 1 : 1;
+  if (rowsKept * n * 4 > rt.maxBinding) {
+    throw new ArgumentError('history', `(${job.steps} + 1) × ${n} values exceed the storage binding limit (${rt.maxBinding} bytes); ask for fewer steps or history: false`);
+  }
+  const constants = { N: n, STENCIL: job.stencil, WG };
+  const [gradPipe, updatePipe] = await Promise.all([
+    harnessPipeline(rt, fn, 'descent', descentSrc, FIRST_DATA_BINDING, 'grad', constants),
+    harnessPipeline(rt, fn, 'descent', descentSrc, FIRST_DATA_BINDING, 'update', constants),
+  ]);
+  const x0 = Float32Array.from(job.x0);
+  let norm0 = 0;
+  for (const v of x0) norm0 += v * v;
+  const explode2 = Math.min(3.4e38, (EXPLODE_FACTOR * Math.max(1, Math.sqrt(norm0))) ** 2);
+  const params = new ArrayBuffer(32);
+  const pf = new Float32Array(params);
+  const pu = new Uint32Array(params);
+  pf[0] = job.lr;
+  pf[1] = job.h === 'auto' ? 0 : job.h;
+  pf[2] = job.h === 'auto' ? (job.stencil === 5 ? GPU_C5 : GPU_C3) : 0;
+  pf[3] = explode2;
+  pf[4] = HARD_LIMIT;
+  pu[5] = job.history ? 1 : 0;
+
+  const held: GPUBuffer[] = [];
+  const hold = (b: GPUBuffer) => (held.push(b), b);
+  try {
+    const xb = hold(rt.upload(x0, undefined, 'numgrad-descent-x'));
+    const gb = hold(rt.output(n * 4, 'numgrad-descent-grad'));
+    const histInit = new Float32Array(rowsKept * n).fill(NaN);
+    histInit.set(x0);
+    const hb = hold(rt.upload(histInit, undefined, 'numgrad-descent-history'));
+    const sb = hold(rt.upload(new Uint32Array(STATUS_WORDS), undefined, 'numgrad-descent-status'));
+    const ub = hold(rt.uniform(new Uint32Array(params)));
+    const data: { binding: number; resource: { buffer: GPUBuffer; size: number } }[] = [];
+    if (fn.kind === 'wgsl') {
+      fn.data.forEach((d, k) => {
+        const b = hold(rt.upload(d.values, undefined, `numgrad-data-${d.name}`));
+        data.push({ binding: FIRST_DATA_BINDING + k, resource: { buffer: b, size: d.values.byteLength } });
+      });
+    }
+    const entry = (binding: number, buffer: GPUBuffer, size?: number) => ({ binding, resource: { buffer, size } });
+    const gradGroup = rt.device.createBindGroup({
+      layout: gradPipe.getBindGroupLayout(0),
+      entries: [entry(0, xb, n * 4), entry(1, gb, n * 4), entry(3, sb, STATUS_WORDS * 4), entry(4, ub), ...data],
+    });
+    const updateGroup = rt.device.createBindGroup({
+      layout: updatePipe.getBindGroupLayout(0),
+      entries: [entry(0, xb, n * 4), entry(1, gb, n * 4), entry(2, hb, rowsKept * n * 4), entry(3, sb, STATUS_WORDS * 4), entry(4, ub)],
+    });
+    const [gx, gy] = grid(n, WG, rt.limits.maxComputeWorkgroupsPerDimension);
+    let enc = rt.encoder('numgrad-descent');
+    for (let done = 0; done < job.steps; ) {
+      const m = Math.min(STEPS_PER_SUBMIT, job.steps - done);
+      const pass = enc.beginComputePass();
+      for (let s = 0; s < m; s++) {
+        // consecutive dispatches in a pass see each other's storage writes (WebGPU orders them)
+        pass.setPipeline(gradPipe);
+        pass.setBindGroup(0, gradGroup);
+        pass.dispatchWorkgroups(gx, gy);
+        pass.setPipeline(updatePipe);
+        pass.setBindGroup(0, updateGroup);
+        pass.dispatchWorkgroups(1);
+      }
+      pass.end();
+      done += m;
+      if (done < job.steps) {
+        rt.submit(enc);
+        enc = rt.encoder('numgrad-descent');
+      }
+    }
+    // one readback: status, x and (if asked) the history, gathered into one buffer
+    const total = STATUS_WORDS + n + (job.history ? rowsKept * n : 0);
+    const out = hold(rt.output(total * 4, 'numgrad-descent-result'));
+    enc.copyBufferToBuffer(sb, 0, out, 0, STATUS_WORDS * 4);
+    enc.copyBufferToBuffer(xb, 0, out, STATUS_WORDS * 4, n * 4);
+    if (job.history) enc.copyBufferToBuffer(hb, 0, out, (STATUS_WORDS + n) * 4, rowsKept * n * 4);
+    const got = await rt.readF32(out, total, 0, enc);
+    const status = new Uint32Array(got.buffer, got.byteOffset, STATUS_WORDS);
+    const stepsDone = status[0];
+    return {
+      x: Float64Array.from(got.subarray(STATUS_WORDS, STATUS_WORDS + n)),
+      history: job.history ? Float64Array.from(got.subarray(STATUS_WORDS + n, STATUS_WORDS + n + (stepsDone + 1) * n)) : null,
+      stepsDone,
+      divergedAt: status[1] || null,
+      stopped: status[2] !== 0,
+      vanishedSteps: status[4],
+      firstVanishedAt: status[5] || null,
+    };
+  } finally {
+    rt.release(...held);
+  }
+}

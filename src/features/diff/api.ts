@@ -1,0 +1,152 @@
+import type { Runner } from '../../core/backend';
+import { ArgumentError } from '../../core/errors';
+import { arity, toFunction, type DiffFunction } from '../../functions/fn';
+import { nest, readPoints, readTensor, unravel, type NestedOut, type NumericInput, type Points } from '../../core/input';
+import type { GradientJob, Stencil, Step } from './jobs';
+import { checkStencil, checkStep } from '../../core/steps';
+import { evaluateOp, gradientOp } from './ops';
+import { verifyGradient, type VerifyReport } from './verify';
+
+/** A result in the nesting of the input: number for a number, arrays for arrays. */
+export type Like<X> = X extends number ? number : X extends readonly (infer E)[] ? Like<E>[] : NestedOut;
+/** Anything numgrad differentiates: ctx.fn(...), ctx.wgsl(...), an expression string, or (CPU) a JS function. */
+export type FunctionInput = DiffFunction | string;
+
+export interface PointOptions {
+  /** x is a batch of points (one per first-level row) or one point; inferred from f's n by default */
+  batch?: boolean;
+  /** the shape of a Float32Array/Float64Array x (flat by default) */
+  shape?: number[];
+}
+
+export interface DiffOptions extends PointOptions {
+  /** step: a positive number, or 'auto' (default: 1e-4 on the CPU, ∛ε·max(|x|,1) in float32 on the GPU) */
+  h?: Step;
+  /** 3 (default, the book's central difference) or 5 points */
+  stencil?: Stencil;
+  /** also compute a reference (CPU float64 on the GPU, the symbolic derivative on the CPU) and report */
+  verify?: boolean;
+  /** return { value, vanished, h, stencil, backend, verify? } instead of the bare value */
+  detail?: boolean;
+  /** warn on the console when x ± h rounded to x for some component (default true; detail reports it instead) */
+  warn?: boolean;
+}
+
+export interface GradientDetail<T> {
+  value: T;
+  /** components whose step vanished (x ± h rounded to x, derivative reported as 0): indices into the result */
+  vanished: { count: number; indices: number[][] };
+  h: Step;
+  stencil: Stencil;
+  backend: 'cpu' | 'webgpu';
+  verify?: VerifyReport;
+}
+
+export type Detailed = { detail: true } | { verify: true };
+
+function input(f: FunctionInput, x: unknown, opts: PointOptions, name = 'x'): { fn: DiffFunction; pts: Points } {
+  const fn = toFunction(f);
+  const t = readTensor(x, name, opts.shape);
+  return { fn, pts: readPoints(t, arity(fn), opts.batch, name) };
+}
+
+function checkOptions(opts: unknown): DiffOptions {
+  if (opts === undefined) return {};
+  if (opts === null || typeof opts !== 'object') throw new ArgumentError('opts', 'expected an options object');
+  return opts as DiffOptions;
+}
+
+async function gradientOf(ctx: Runner, fn: DiffFunction, pts: Points, opts: DiffOptions): Promise<GradientDetail<NestedOut> & { raw: Float64Array }> {
+  const job: GradientJob = {
+    f: fn, x: pts.data, rows: pts.rows, n: pts.n, pointShape: pts.pointShape,
+    h: checkStep(opts.h), stencil: checkStencil(opts.stencil),
+  };
+  const out = await ctx.exec(gradientOp, job);
+  const backend = ctx.backend;
+  const detail: GradientDetail<NestedOut> & { raw: Float64Array } = {
+    value: nest(out.grad, pts.shape),
+    vanished: { count: out.vanishedCount, indices: out.vanished.map((i) => unravel(i, pts.shape)) },
+    h: job.h,
+    stencil: job.stencil,
+    backend,
+    raw: out.grad,
+  };
+  if (opts.verify) detail.verify = verifyGradient(job, out.grad, backend);
+  if (out.vanishedCount > 0 && !opts.detail && !opts.verify && opts.warn !== false) {
+    const first = detail.vanished.indices[0];
+    console.warn(`numgrad: ${out.vanishedCount} gradient component(s) are 0 because x ± h rounded to x ` +
+      `(first at [${first.join(', ')}], x = ${pts.data[out.vanished[0]]}, h = ${job.h}); use a larger h or h: 'auto'`);
+  }
+  return detail;
+}
+
+function result(d: GradientDetail<NestedOut> & { raw?: Float64Array }, opts: DiffOptions): unknown {
+  if (!(opts.detail || opts.verify)) return d.value;
+  delete d.raw;
+  return d;
+}
+
+export async function numericalGradient(ctx: Runner, f: FunctionInput, x: unknown, options?: DiffOptions): Promise<unknown> {
+  const opts = checkOptions(options);
+  const { fn, pts } = input(f, x, opts);
+  return result(await gradientOf(ctx, fn, pts, opts), opts);
+}
+
+/** d f/dx of a function of one variable; an array of xs is a batch (one derivative each). */
+export async function numericalDiff(ctx: Runner, f: FunctionInput, x: unknown, options?: DiffOptions): Promise<unknown> {
+  const opts = checkOptions(options);
+  const fn = toFunction(f);
+  const n = arity(fn);
+  if (n !== null && n !== 1) {
+    throw new ArgumentError('f', `numericalDiff is for functions of one variable but f takes n = ${n}; use numericalGradient`);
+  }
+  const t = readTensor(x, 'x', opts.shape);
+  const pts = readPoints(t, 1, opts.batch ?? (t.shape.length > 0 ? true : undefined));
+  return result(await gradientOf(ctx, fn, pts, opts), opts);
+}
+
+/** f at a point, or at each point of a batch (one number per row). */
+export async function evaluate(ctx: Runner, f: FunctionInput, x: unknown, options?: PointOptions): Promise<NestedOut> {
+  const opts = checkOptions(options);
+  const { fn, pts } = input(f, x, opts);
+  const v = await ctx.exec(evaluateOp, { f: fn, x: pts.data, rows: pts.rows, n: pts.n, pointShape: pts.pointShape });
+  return pts.batch ? nest(v, [pts.rows]) : v[0];
+}
+
+/** The tangent line y = slope·t + intercept of a function of one variable at x (the book's tangent_line). */
+export async function tangentLine(ctx: Runner, f: FunctionInput, x: number, options?: DiffOptions): Promise<{ slope: number; intercept: number }> {
+  if (typeof x !== 'number') throw new ArgumentError('x', `tangentLine takes one number, got ${Array.isArray(x) ? 'an array' : typeof x}`);
+  const opts = { ...checkOptions(options), detail: false, verify: false };
+  const slope = (await numericalDiff(ctx, f, x, opts)) as number;
+  const y = (await evaluate(ctx, f, x)) as number;
+  return { slope, intercept: y - slope * x };
+}
+
+/**
+ * The rate of change of f at x along the direction of v: ∇f(x)·v/‖v‖ (v is normalised;
+ * `normalize: false` gives ∇f·v). v has the shape of one point; for a batch, one value per row.
+ */
+export async function directionalDerivative(
+  ctx: Runner, f: FunctionInput, x: unknown, v: unknown, options?: DiffOptions & { normalize?: boolean },
+): Promise<NestedOut> {
+  const opts = checkOptions(options) as DiffOptions & { normalize?: boolean };
+  const { fn, pts } = input(f, x, opts);
+  const vt = readTensor(v, 'v');
+  if (vt.data.length !== pts.n) {
+    throw new ArgumentError('v', `has shape [${vt.shape.join(', ')}] (${vt.data.length} numbers) but a point of x holds ${pts.n}`);
+  }
+  let norm = 0;
+  for (const c of vt.data) norm += c * c;
+  norm = Math.sqrt(norm);
+  if (norm === 0) throw new ArgumentError('v', 'is the zero vector: it has no direction');
+  const scale = opts.normalize === false ? 1 : 1 / norm;
+  const d = await gradientOf(ctx, fn, pts, { ...opts, detail: false, verify: false });
+  const g = d.raw;
+  const out = new Float64Array(pts.rows);
+  for (let r = 0; r < pts.rows; r++) {
+    let s = 0;
+    for (let j = 0; j < pts.n; j++) s += g[r * pts.n + j] * vt.data[j];
+    out[r] = s * scale;
+  }
+  return pts.batch ? nest(out, [pts.rows]) : out[0];
+}

@@ -1,0 +1,184 @@
+import harnessSrc from './shaders/ngrad_harness.wgsl';
+import { ArgumentError } from '../../core/errors';
+import type { WgslFunction, ExprFunction } from '../../functions/fn';
+import type { GpuRuntime } from '../../gpu/runtime';
+import { gpuFunction, harnessPipeline } from './harness';
+import { MAX_VANISHED_LISTED, type GradientJob, type GradientOut, type PointsJob } from './jobs';
+import { gpuAutoStep } from '../../core/steps';
+
+const WG = 64;
+const FIRST_DATA_BINDING = 4;
+
+/** Tunables, lowered in tests to force several readback groups. */
+export const gpuDiffConfig = {
+  /** device bytes one readback group may hold (its chunks' buffers plus the result copy) */
+  groupBytes: 256 * 1024 * 1024,
+};
+
+/** A contiguous range of lanes: points [r0, r1) and, within each, parameters [j0, j0 + nj). */
+interface Chunk {
+  l0: number;
+  lanes: number;
+  r0: number;
+  r1: number;
+  j0: number;
+  nj: number;
+}
+
+/**
+ * Splits rows·n lanes so no binding exceeds `limit` bytes: whole points per chunk when one
+ * point's perturbations fit, else one point split over parameter ranges (its n values are
+ * still bound whole, since p(i) may read any of them).
+ */
+export function planChunks(rows: number, n: number, valuesPerLane: number, limit: number): Chunk[] {
+  const laneBytes = 4 * valuesPerLane;
+  if (n * 4 > limit) {
+    throw new ArgumentError('x', `one point of ${n} parameters (${n * 4} bytes) exceeds this device's storage binding limit (${limit} bytes)`);
+  }
+  const out: Chunk[] = [];
+  const perChunk = Math.floor(limit / (laneBytes * n));
+  if (perChunk >= 1) {
+    for (let r0 = 0; r0 < rows; r0 += perChunk) {
+      const r1 = Math.min(rows, r0 + perChunk);
+      out.push({ l0: r0 * n, lanes: (r1 - r0) * n, r0, r1, j0: 0, nj: n });
+    }
+  } else {
+    const nj = Math.max(1, Math.floor(limit / laneBytes));
+    for (let r = 0; r < rows; r++) {
+      for (let j0 = 0; j0 < n; j0 += nj) {
+        const m = Math.min(nj, n - j0);
+        out.push({ l0: r * n + j0, lanes: m, r0: r, r1: r + 1, j0, nj: m });
+      }
+    }
+  }
+  return out;
+}
+
+/** Uploads the function's data arrays (bindings from 4 on); the caller releases them. */
+function uploadData(rt: GpuRuntime, fn: ExprFunction | WgslFunction): { bindings: { binding: number; buffer: GPUBuffer; size: number }[]; buffers: GPUBuffer[] } {
+  const buffers: GPUBuffer[] = [];
+  const bindings: { binding: number; buffer: GPUBuffer; size: number }[] = [];
+  if (fn.kind === 'wgsl') {
+    fn.data.forEach((d, k) => {
+      if (d.values.byteLength > rt.maxBinding) throw new ArgumentError('data', `'${d.name}' (${d.values.byteLength} bytes) exceeds the storage binding limit (${rt.maxBinding} bytes)`);
+      const buffer = rt.upload(d.values, undefined, `numgrad-data-${d.name}`);
+      buffers.push(buffer);
+      bindings.push({ binding: FIRST_DATA_BINDING + k, buffer, size: d.values.byteLength }); // exact size: arrayLength works
+    });
+  }
+  return { bindings, buffers };
+}
+
+/**
+ * Batched central differences in float32, one lane per (point, parameter). The host forms
+ * x ± h (and x ± 2h) with Math.fround; lanes whose x ± h rounded to x give 0 and are listed.
+ */
+export async function gpuGradient(rt: GpuRuntime, job: GradientJob): Promise<GradientOut> {
+  const fn = gpuFunction(job.f);
+  const { rows, n } = job;
+  const k = job.stencil === 5 ? 4 : 2;
+  const total = rows * n;
+  const x32 = Float32Array.from(job.x);
+  const pert = new Float32Array(total * k);
+  const vanished: number[] = [];
+  let vanishedCount = 0;
+  for (let l = 0; l < total; l++) {
+    const xv = x32[l];
+    const h = job.h === 'auto' ? gpuAutoStep(xv, job.stencil) : job.h;
+    const xp = Math.fround(xv + h);
+    const xm = Math.fround(xv - h);
+    pert[l * k] = xp;
+    pert[l * k + 1] = xm;
+    if (k === 4) {
+      pert[l * k + 2] = Math.fround(xv + 2 * h);
+      pert[l * k + 3] = Math.fround(xv - 2 * h);
+    }
+    if (xp === xm && vanishedCount++ < MAX_VANISHED_LISTED) vanished.push(l);
+  }
+  const pipeline = await harnessPipeline(rt, fn, 'ngrad', harnessSrc, FIRST_DATA_BINDING, 'main', { N: n, STENCIL: job.stencil, WG });
+  const out = await runChunks(rt, fn, pipeline, planChunks(rows, n, k, rt.maxBinding), n, x32, (c) => pert.subarray(c.l0 * k, (c.l0 + c.lanes) * k));
+  return { grad: Float64Array.from(out), vanished, vanishedCount };
+}
+
+/** f at each point in float32. */
+export async function gpuEvaluate(rt: GpuRuntime, job: PointsJob): Promise<Float64Array> {
+  const fn = gpuFunction(job.f);
+  const x32 = Float32Array.from(job.x);
+  const pipeline = await harnessPipeline(rt, fn, 'ngrad', harnessSrc, FIRST_DATA_BINDING, 'values', { N: job.n, WG });
+  // one lane per point: chunk by whole points
+  const chunks = planChunks(job.rows, job.n, 1, rt.maxBinding).map((c) => ({ l0: c.r0, lanes: c.r1 - c.r0, r0: c.r0, r1: c.r1, j0: 0, nj: 1 }));
+  return Float64Array.from(await runChunks(rt, fn, pipeline, chunks, job.n, x32, null));
+}
+
+/**
+ * Records chunks on one encoder per readback group (as many as `groupBytes` allows), each
+ * chunk's output copied into the group's result buffer at its lane offset, then one
+ * mapAsync per group. Every buffer goes back to the pool in `finally`.
+ */
+async function runChunks(
+  rt: GpuRuntime,
+  fn: ExprFunction | WgslFunction,
+  pipeline: GPUComputePipeline,
+  chunks: Chunk[],
+  n: number,
+  x32: Float32Array,
+  pertOf: ((c: Chunk) => Float32Array) | null,
+): Promise<Float32Array> {
+  const totalLanes = chunks.reduce((s, c) => s + c.lanes, 0);
+  const result = new Float32Array(totalLanes);
+  const data = uploadData(rt, fn);
+  try {
+    let g = 0;
+    while (g < chunks.length) {
+      // a group: consecutive chunks whose buffers fit the budget (at least one)
+      let bytes = 0;
+      let e = g;
+      while (e < chunks.length) {
+        const c = chunks[e];
+        const cb = (c.r1 - c.r0) * n * 4 + (pertOf ? pertOf(c).byteLength : 0) + 2 * c.lanes * 4 + 256;
+        if (e > g && bytes + cb + c.lanes * 4 > gpuDiffConfig.groupBytes) break;
+        bytes += cb;
+        e++;
+      }
+      const group = chunks.slice(g, e);
+      const groupLanes = group.reduce((s, c) => s + c.lanes, 0);
+      const held: GPUBuffer[] = [];
+      try {
+        const enc = rt.encoder('numgrad-gradient');
+        const dst = group.length > 1 ? rt.output(groupLanes * 4, 'numgrad-gradient-result') : null;
+        if (dst) held.push(dst);
+        let at = 0;
+        let single: GPUBuffer | null = null;
+        for (const c of group) {
+          const xb = rt.upload(x32.subarray(c.r0 * n, c.r1 * n), undefined, 'numgrad-points');
+          held.push(xb);
+          const pb = pertOf ? rt.upload(pertOf(c), undefined, 'numgrad-perturbed') : null;
+          if (pb) held.push(pb);
+          const ob = rt.output(c.lanes * 4, 'numgrad-gradient');
+          held.push(ob);
+          const params = rt.uniform(new Uint32Array([c.lanes, c.j0, c.nj, 0]));
+          held.push(params);
+          const bindings = [
+            { binding: 0, buffer: xb, size: (c.r1 - c.r0) * n * 4 },
+            ...(pb ? [{ binding: 1, buffer: pb, size: pertOf!(c).byteLength }] : []),
+            { binding: 2, buffer: ob, size: c.lanes * 4 },
+            { binding: 3, buffer: params },
+            ...data.bindings,
+          ];
+          rt.dispatch(enc, pipeline, bindings, c.lanes, WG);
+          if (dst) enc.copyBufferToBuffer(ob, 0, dst, at * 4, c.lanes * 4);
+          else single = ob;
+          at += c.lanes;
+        }
+        const got = await rt.readF32(dst ?? single!, groupLanes, 0, enc);
+        result.set(got, group[0].l0); // chunks tile the lanes from 0
+      } finally {
+        rt.release(...held); // readF32 submitted (or the encoder was dropped): safe to reuse
+      }
+      g = e;
+    }
+  } finally {
+    rt.release(...data.buffers);
+  }
+  return result;
+}

@@ -1,0 +1,51 @@
+// The differentiation methods of a context: ctx.fn, ctx.wgsl and the derivatives.
+import type { Runner } from '../../core/backend';
+import type { NestedOut, NumericInput } from '../../core/input';
+import { makeExpr, WgslFunction, type ExprFunction, type WgslSpec } from '../../functions/fn';
+import * as api from './api';
+import type { Detailed, DiffOptions, FunctionInput, GradientDetail, Like, PointOptions } from './api';
+
+export interface DiffMethods {
+  /** Compiles an expression ('x0^2 + x1^2', 'sum(x^2)', '0.01*x^2 + 0.1*x') for both paths. */
+  fn(source: string, opts?: { n?: number }): ExprFunction;
+  /** A raw WGSL body reading parameter i through p(i) and the named data arrays (gradcheck for your WGSL). */
+  wgsl(spec: WgslSpec): WgslFunction;
+  /** f at a point, or one value per row of a batch. */
+  evaluate(f: FunctionInput, x: NumericInput, opts?: PointOptions): Promise<NestedOut>;
+  /** df/dx of a function of one variable (an array of xs: one derivative each). */
+  numericalDiff<X extends NumericInput>(f: FunctionInput, x: X, opts: DiffOptions & Detailed): Promise<GradientDetail<Like<X>>>;
+  numericalDiff<X extends NumericInput>(f: FunctionInput, x: X, opts?: DiffOptions): Promise<Like<X>>;
+  /** The tangent line of f at x: { slope, intercept }. */
+  tangentLine(f: FunctionInput, x: number, opts?: DiffOptions): Promise<{ slope: number; intercept: number }>;
+  /** Central-difference gradient at a point (any nesting) or at each row of a batch, in x's nesting. */
+  numericalGradient<X extends NumericInput>(f: FunctionInput, x: X, opts: DiffOptions & Detailed): Promise<GradientDetail<Like<X>>>;
+  numericalGradient<X extends NumericInput>(f: FunctionInput, x: X, opts?: DiffOptions): Promise<Like<X>>;
+  /** ∇f(x)·v/‖v‖, the slope of f along v (normalize: false for ∇f·v). */
+  directionalDerivative(f: FunctionInput, x: NumericInput, v: NumericInput, opts?: DiffOptions & { normalize?: boolean }): Promise<NestedOut>;
+}
+
+export const diffMethods = {
+  fn(this: Runner, source: string, opts: { n?: number } = {}) {
+    this.current(); // throws after dispose
+    return makeExpr(source, opts);
+  },
+  wgsl(this: Runner, spec: WgslSpec) {
+    this.current();
+    return new WgslFunction(spec);
+  },
+  evaluate(this: Runner, f: FunctionInput, x: NumericInput, opts?: PointOptions) {
+    return api.evaluate(this, f, x, opts);
+  },
+  numericalDiff(this: Runner, f: FunctionInput, x: NumericInput, opts?: DiffOptions) {
+    return api.numericalDiff(this, f, x, opts);
+  },
+  tangentLine(this: Runner, f: FunctionInput, x: number, opts?: DiffOptions) {
+    return api.tangentLine(this, f, x, opts);
+  },
+  numericalGradient(this: Runner, f: FunctionInput, x: NumericInput, opts?: DiffOptions) {
+    return api.numericalGradient(this, f, x, opts);
+  },
+  directionalDerivative(this: Runner, f: FunctionInput, x: NumericInput, v: NumericInput, opts?: DiffOptions & { normalize?: boolean }) {
+    return api.directionalDerivative(this, f, x, v, opts);
+  },
+};

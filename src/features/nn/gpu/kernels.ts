@@ -1,0 +1,192 @@
+// Encoders for the nn_* kernels: each records one compute pass on the caller's encoder and
+// never reads back, so a whole forward pass + gradient is one submit with one readback.
+import mathf from '../shaders/nn_mathf.wgsl';
+import matmulSrc from '../shaders/nn_matmul.wgsl';
+import layersSrc from '../shaders/nn_layers.wgsl';
+import lossSrc from '../shaders/nn_loss.wgsl';
+import gradOutSrc from '../shaders/nn_grad_out.wgsl';
+import gradHiddenSrc from '../shaders/nn_grad_hidden.wgsl';
+import genericSrc from '../shaders/nn_generic.wgsl';
+import type { Binding, GpuRuntime } from '../../../gpu/runtime';
+
+// The math helpers are spliced in front of the kernels that call them.
+const LAYERS = mathf + '\n' + layersSrc;
+const GRAD_OUT = mathf + '\n' + gradOutSrc;
+const GRAD_HIDDEN = mathf + '\n' + gradHiddenSrc;
+const GENERIC = mathf + '\n' + genericSrc;
+
+export const WG = 64;
+
+/** A device matrix: rows × cols f32, row-major, in a pooled buffer. */
+export interface DMat {
+  buf: GPUBuffer;
+  rows: number;
+  cols: number;
+}
+
+export const bytes = (m: DMat) => Math.max(4, m.rows * m.cols * 4);
+export const bind = (binding: number, m: DMat) => ({ binding, buffer: m.buf, size: bytes(m) });
+
+function params(rt: GpuRuntime, words: (number | { f: number })[]): GPUBuffer {
+  const ab = new ArrayBuffer(Math.max(16, Math.ceil(words.length / 4) * 16));
+  const u = new Uint32Array(ab), f = new Float32Array(ab);
+  words.forEach((w, i) => {
+    if (typeof w === 'number') u[i] = w;
+    else f[i] = w.f;
+  });
+  return rt.uniform(u);
+}
+
+/**
+ * C = op(A)·op(B) (+ bias): C is M×N, K the inner size. The bias is read from
+ * `bias.m` at element `bias.off` on (a [W | b] buffer can be both B and the bias).
+ */
+export async function encodeMatmul(
+  rt: GpuRuntime, enc: GPUCommandEncoder,
+  A: DMat, B: DMat, C: DMat, K: number,
+  opts: { ta?: boolean; tb?: boolean; bias?: { m: DMat; off: number } } = {},
+): Promise<void> {
+  const M = C.rows, N = C.cols;
+  const pipe = await rt.pipeline('nn_matmul', matmulSrc, { TA: opts.ta ? 1 : 0, TB: opts.tb ? 1 : 0, HAS_BIAS: opts.bias ? 1 : 0 });
+  const tilesN = Math.ceil(N / 64), tiles = Math.ceil(M / 8) * tilesN; // R x 64 blocks (nn_matmul.wgsl)
+  const P = params(rt, [M, K, N, tilesN, opts.bias?.off ?? 0, 0, 0, 0]);
+  // the bias binding is statically used, so without a bias it gets a dummy buffer
+  const dummy = opts.bias ? null : rt.upload(new Float32Array(4));
+  const biasBind = opts.bias ? bind(2, opts.bias.m) : { binding: 2, buffer: dummy!, size: 16 };
+  rt.dispatch(enc, pipe, [bind(0, A), bind(1, B), biasBind, bind(3, C), { binding: 4, buffer: P }], tiles * 64, 64);
+  rt.releaseAfterSubmit(P, dummy);
+}
+
+async function layers(
+  rt: GpuRuntime, enc: GPUCommandEncoder, entry: string, count: number, cols: number, scale: number,
+  b: { a?: DMat; g?: DMat; o1?: DMat; o2?: DMat }, lanes = count,
+): Promise<void> {
+  const pipe = await rt.pipeline('nn_layers', LAYERS, { WG }, entry);
+  const P = params(rt, [count, cols, { f: scale }, 0]);
+  const list: Binding[] = [];
+  if (b.a) list.push(bind(0, b.a));
+  if (b.g) list.push(bind(1, b.g));
+  if (b.o1) list.push(bind(2, b.o1));
+  if (b.o2) list.push(bind(3, b.o2));
+  list.push({ binding: 4, buffer: P });
+  rt.dispatch(enc, pipe, list, lanes, WG);
+  rt.releaseAfterSubmit(P);
+}
+
+/** z = σ(a), zm = σ(−a). */
+export function encodeSigmoid(rt: GpuRuntime, enc: GPUCommandEncoder, a: DMat, z: DMat, zm: DMat): Promise<void> {
+  return layers(rt, enc, 'sigmoid_fwd', a.rows * a.cols, 0, 0, { a, o1: z, o2: zm });
+}
+
+/** out = g·z·zm (back through the sigmoid). */
+export function encodeSigmoidBack(rt: GpuRuntime, enc: GPUCommandEncoder, g: DMat, z: DMat, zm: DMat, out: DMat): Promise<void> {
+  return layers(rt, enc, 'sigmoid_back', g.rows * g.cols, 0, 0, { a: z, g, o1: out, o2: zm });
+}
+
+/** y = softmax(a) per row (max subtracted), yc = 1 − y formed as the sum of the others. */
+export function encodeSoftmax(rt: GpuRuntime, enc: GPUCommandEncoder, a: DMat, y: DMat, yc: DMat): Promise<void> {
+  return layers(rt, enc, 'softmax_rows', a.rows, a.cols, 0, { a, o1: y, o2: yc });
+}
+
+/** For each column i of x: the rows b with x[b][i] ≠ 0 (nz, I×rows, as f32) and how many (nzCount, I). */
+export function encodeNonzeroCols(rt: GpuRuntime, enc: GPUCommandEncoder, x: DMat, nz: DMat, nzCount: DMat): Promise<void> {
+  return layers(rt, enc, 'nonzero_cols', x.rows, x.cols, 0, { a: x, o1: nz, o2: nzCount }, x.cols);
+}
+
+/** w ← w − lr·g over `count` elements. */
+export function encodeSgd(rt: GpuRuntime, enc: GPUCommandEncoder, w: DMat, g: DMat, lr: number): Promise<void> {
+  return layers(rt, enc, 'sgd_step', w.rows * w.cols, 0, lr, { g, o1: w });
+}
+
+/** Targets on the device: labels (as f32) or one-hot rows. */
+export interface DTarget {
+  m: DMat;
+  onehot: boolean;
+}
+
+async function lossKernel(
+  rt: GpuRuntime, enc: GPUCommandEncoder, entry: string, onehot: boolean, rows: number, K: number, invB: number,
+  b: { y: DMat; yc?: DMat; t?: DMat; o: DMat }, lanes = rows, outOff = 0,
+): Promise<void> {
+  const pipe = await rt.pipeline('nn_loss', lossSrc, { WG, ONEHOT: onehot ? 1 : 0 }, entry);
+  const P = params(rt, [rows, K, { f: invB }, outOff]);
+  const list: Binding[] = [bind(0, b.y)];
+  if (b.yc) list.push(bind(1, b.yc));
+  if (b.t) list.push(bind(2, b.t));
+  list.push(bind(3, b.o), { binding: 4, buffer: P });
+  rt.dispatch(enc, pipe, list, lanes, WG);
+  rt.releaseAfterSubmit(P);
+}
+
+/** out[b] = −Σ_c t_c·log(y_c + 1e-7). */
+export function encodeSampleLosses(rt: GpuRuntime, enc: GPUCommandEncoder, y: DMat, t: DTarget, out: DMat): Promise<void> {
+  return lossKernel(rt, enc, 'xent_rows', t.onehot, y.rows, y.cols, 0, { y, t: t.m, o: out });
+}
+
+/** out[b] = 1 when argmax(y_b) is the label, else 0. */
+export function encodeCorrect(rt: GpuRuntime, enc: GPUCommandEncoder, y: DMat, t: DTarget, out: DMat): Promise<void> {
+  return lossKernel(rt, enc, 'correct_rows', t.onehot, y.rows, y.cols, 0, { y, t: t.m, o: out });
+}
+
+/** out = dL/da2, the exact gradient of the mean cross-entropy (1e-7 included). */
+export function encodeLogitGrad(rt: GpuRuntime, enc: GPUCommandEncoder, y: DMat, yc: DMat, t: DTarget, out: DMat): Promise<void> {
+  return lossKernel(rt, enc, 'logit_grad', t.onehot, y.rows, y.cols, 1 / y.rows, { y, yc, t: t.m, o: out });
+}
+
+/** out[outOff + k] = Σ_r m[r][k] (rows in order). */
+export function encodeColSums(rt: GpuRuntime, enc: GPUCommandEncoder, m: DMat, out: DMat, outOff = 0): Promise<void> {
+  return lossKernel(rt, enc, 'col_sums', false, m.rows, m.cols, 0, { y: m, o: out }, m.cols, outOff);
+}
+
+/** Structured gradient of an output layer (W: J×K, plus K bias lanes when `bias`), into g. */
+export async function encodeGradOut(
+  rt: GpuRuntime, enc: GPUCommandEncoder, z: DMat, y: DMat, yc: DMat, t: DTarget, h: number, bias: boolean, g: DMat,
+): Promise<void> {
+  const B = z.rows, J = z.cols, K = y.cols;
+  const lanes = J * K + (bias ? K : 0);
+  const pipe = await rt.pipeline('nn_grad_out', GRAD_OUT, { WG, ONEHOT: t.onehot ? 1 : 0 });
+  const P = params(rt, [B, J, K, lanes, { f: h }, { f: 1 / (B * 2 * h) }, 0, 0]);
+  rt.dispatch(enc, pipe, [bind(0, z), bind(1, y), bind(2, yc), bind(3, t.m), bind(4, g), { binding: 5, buffer: P }], lanes, WG);
+  rt.releaseAfterSubmit(P);
+}
+
+/**
+ * Structured gradient of the hidden layer (W1: I×H, then H bias lanes), into g. `nz`/`nzCount`
+ * come from encodeNonzeroCols(x): W1 lanes visit only the samples where x[b][i] ≠ 0.
+ * `tab` (B×8H scratch) holds the fast path's coefficients (see nn_grad_hidden.wgsl).
+ */
+export async function encodeGradHidden(
+  rt: GpuRuntime, enc: GPUCommandEncoder,
+  x: DMat, z1: DMat, zm: DMat, W2: DMat, y: DMat, t: DTarget, h: number, g: DMat, nz: DMat, nzCount: DMat, tab: DMat,
+): Promise<void> {
+  const B = x.rows, I = x.cols, H = z1.cols, K = y.cols;
+  const lanes = I * H + H;
+  const consts = { WG, ONEHOT: t.onehot ? 1 : 0 };
+  const P = params(rt, [B, I, H, K, lanes, { f: h }, { f: 1 / (B * 2 * h) }, 0]);
+  if (!t.onehot) {
+    // the fast path's per-(b, j) coefficients (label targets only)
+    const mom = await rt.pipeline('nn_grad_hidden', GRAD_HIDDEN, consts, 'moments');
+    rt.dispatch(enc, mom, [bind(3, W2), bind(4, y), bind(5, t.m), { binding: 7, buffer: P }, bind(10, tab)], B * H, WG);
+  }
+  const pipe = await rt.pipeline('nn_grad_hidden', GRAD_HIDDEN, consts);
+  rt.dispatch(enc, pipe, [
+    bind(0, x), bind(1, z1), bind(2, zm), bind(3, W2), bind(4, y), bind(5, t.m), bind(6, g), { binding: 7, buffer: P },
+    bind(8, nz), bind(9, nzCount), bind(10, tab),
+  ], lanes, WG);
+  rt.releaseAfterSubmit(P);
+}
+
+/** Generic path: L[2p + s] = loss with parameter p set to wpm[s·P + p] (whole forward per lane). */
+export async function encodeGeneric(
+  rt: GpuRuntime, enc: GPUCommandEncoder,
+  x: DMat, w: DMat, wpm: DMat, t: DTarget, dims: { I: number; H: number; K: number; layers: 1 | 2 }, L: DMat,
+): Promise<void> {
+  const nparams = w.rows * w.cols;
+  const pipe = await rt.pipeline('nn_generic', GENERIC, { WG, ONEHOT: t.onehot ? 1 : 0, LAYERS: dims.layers });
+  const P = params(rt, [x.rows, dims.I, dims.H, dims.K, nparams, 0, 0, 0]);
+  rt.dispatch(enc, pipe, [bind(0, x), bind(1, w), bind(2, wpm), bind(3, t.m), bind(4, L), { binding: 5, buffer: P }], 2 * nparams, WG);
+  rt.releaseAfterSubmit(P);
+}
+
+/** The generic kernel keeps the logits of one sample in a private array of this size. */
+export const GENERIC_MAX_OUTPUTS = 64;

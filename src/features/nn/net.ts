@@ -1,0 +1,120 @@
+// What SimpleNet and TwoLayerNet share: the backend's NetImpl, a host mirror of the
+// parameters (so `params` reads synchronously), input validation and result nesting.
+import type { Backend, Runner } from '../../core/backend';
+import { ArgumentError } from '../../core/errors';
+import { nest, type NestedOut } from '../../core/input';
+import { createNetImpl } from './impl';
+import { readBatch, readX } from './inputs';
+import { type FlatParams, type GradMethod, type NetImpl, type NetSpec, paramShapes } from './ops';
+import { checkMethod, checkNetStep, resolveNetStep, type NetStep } from './steps';
+import { trainNet, type TrainOptions, type TrainResult } from './train';
+
+export interface NetGradientOptions {
+  /** 'auto' (default): 1e-4 on the CPU (the book's); on the GPU see steps.ts. An explicit h is honoured. */
+  h?: NetStep;
+  /** 'structured' (default): loss differences from the cached forward pass; 'generic': a whole forward per perturbed copy (small nets, for checks). */
+  method?: GradMethod;
+}
+
+export abstract class Net {
+  private impl: NetImpl;
+  private implOn: Backend;
+  private mirror: FlatParams;
+  private disposed = false;
+
+  protected constructor(readonly ctx: Runner, readonly spec: NetSpec, params: FlatParams) {
+    this.mirror = params.map((p) => Float64Array.from(p));
+    this.implOn = ctx.current();
+    this.impl = createNetImpl(this.implOn, spec, this.mirror);
+  }
+
+  get inputSize(): number { return this.spec.inputSize; }
+  get outputSize(): number { return this.spec.outputSize; }
+  /** 'webgpu' | 'cpu': where the parameters live */
+  get backend(): 'webgpu' | 'cpu' { return this.implOn.kind; }
+
+  /** The backend's net; rebuilt from the mirror if an 'auto' context fell back to the CPU. */
+  protected live(): NetImpl {
+    if (this.disposed) throw new ArgumentError('net', 'this net has been disposed');
+    const b = this.ctx.current();
+    if (b !== this.implOn) {
+      this.implOn = b;
+      this.impl = createNetImpl(b, this.spec, this.mirror);
+    }
+    return this.impl;
+  }
+
+  protected flatParams(): FlatParams {
+    return this.mirror.map((p) => Float64Array.from(p));
+  }
+
+  protected setFlatParams(p: FlatParams): void {
+    this.live().setParams(p);
+    this.mirror = p.map((a) => Float64Array.from(a));
+  }
+
+  /** Parameters as nested arrays, by name. */
+  protected nestedParams(p: FlatParams): Record<string, NestedOut> {
+    const out: Record<string, NestedOut> = {};
+    paramShapes(this.spec).forEach(({ name, shape }, i) => { out[name] = nest(p[i], shape); });
+    return out;
+  }
+
+  /** SimpleNet: logits x·W (the book's predict); TwoLayerNet: softmax probabilities. */
+  async predict(x: unknown): Promise<NestedOut> {
+    const X = readX(x, this.spec.inputSize);
+    const y = await this.live().predict(X.data, X.rows);
+    return nest(y, X.single ? [this.spec.outputSize] : [X.rows, this.spec.outputSize]);
+  }
+
+  /** The book's cross-entropy −Σ t·log(y + 1e-7) / batch. */
+  async loss(x: unknown, t: unknown): Promise<number> {
+    const { batch } = readBatch(x, t, this.spec.inputSize, this.spec.outputSize);
+    return this.live().loss(batch);
+  }
+
+  /** Fraction of samples whose argmax is the label. */
+  async accuracy(x: unknown, t: unknown): Promise<number> {
+    const { batch } = readBatch(x, t, this.spec.inputSize, this.spec.outputSize);
+    return this.live().accuracy(batch);
+  }
+
+  protected async numericalFlat(x: unknown, t: unknown, opts: NetGradientOptions = {}): Promise<{ g: FlatParams; h: number }> {
+    const h0 = checkNetStep(opts.h);
+    const method = checkMethod(opts.method);
+    const { batch } = readBatch(x, t, this.spec.inputSize, this.spec.outputSize);
+    const impl = this.live();
+    const h = resolveNetStep(h0, this.implOn.kind, method);
+    return { g: await impl.numericalGradient(batch, h, method), h };
+  }
+
+  protected async gradientFlat(x: unknown, t: unknown): Promise<FlatParams> {
+    const { batch } = readBatch(x, t, this.spec.inputSize, this.spec.outputSize);
+    return this.live().gradient(batch);
+  }
+
+  /**
+   * Minibatch SGD. On the GPU the parameters stay on the device, the update is a kernel,
+   * and nothing is read back between evaluation points.
+   */
+  async train(opts: TrainOptions): Promise<TrainResult> {
+    const impl = this.live();
+    try {
+      return await trainNet(impl, this.spec, opts);
+    } finally {
+      this.mirror = await impl.getParams().catch(() => this.mirror);
+    }
+  }
+
+  /** @internal the numerical gradient with the step used (for gradCheck) */
+  abstract numericalGradientDetail(x: unknown, t: unknown, opts?: NetGradientOptions): Promise<{ grad: Record<string, NestedOut>; flat: FlatParams; h: number }>;
+  /** @internal the analytic gradient, flat */
+  abstract gradientDetail(x: unknown, t: unknown): Promise<FlatParams>;
+
+  /** Frees the net's device buffers. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.impl.dispose();
+  }
+}

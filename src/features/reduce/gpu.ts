@@ -1,0 +1,45 @@
+import reduceSum from './shaders/reduce_sum.wgsl';
+import { pairwiseSum } from './cpu';
+import { chunkRows } from '../../gpu/grid';
+import type { GpuRuntime } from '../../gpu/runtime';
+
+const WG = 256;
+
+/**
+ * Records the passes that sum `count` f32 values of `src` on the device and returns the
+ * buffer whose element 0 will hold the total (the caller releases it after submit). Each
+ * pass shrinks the data 512×; nothing is read back in between.
+ */
+export async function encodeSum(rt: GpuRuntime, enc: GPUCommandEncoder, src: GPUBuffer, count: number): Promise<GPUBuffer> {
+  const pipeline = await rt.pipeline('reduce_sum', reduceSum);
+  let cur = src;
+  let n = count;
+  do {
+    const groups = Math.ceil(n / (2 * WG));
+    const dst = rt.output(groups * 4, 'numgrad-sum');
+    const params = rt.uniform(new Uint32Array([n]));
+    rt.dispatch(enc, pipeline, [{ binding: 0, buffer: cur }, { binding: 1, buffer: dst }, { binding: 2, buffer: params }], groups * WG, WG);
+    rt.releaseAfterSubmit(params, cur === src ? null : cur);
+    cur = dst;
+    n = groups;
+  } while (n > 1);
+  return cur;
+}
+
+/** Float32 pairwise sum; inputs past the binding limit are summed in chunks, then combined. */
+export async function gpuSum(rt: GpuRuntime, values: Float64Array): Promise<number> {
+  if (values.length === 0) return 0;
+  const partials: number[] = [];
+  for (const [s, e] of chunkRows(values.length, 4, rt.maxBinding)) {
+    const src = rt.upload(Float32Array.from(values.subarray(s, e)));
+    let out: GPUBuffer | undefined;
+    try {
+      const enc = rt.encoder('numgrad-sum');
+      out = await encodeSum(rt, enc, src, e - s);
+      partials.push((await rt.readF32(out, 1, 0, enc))[0]);
+    } finally {
+      rt.release(src, out); // readF32 has submitted, so reuse is safe
+    }
+  }
+  return pairwiseSum(partials);
+}

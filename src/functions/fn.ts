@@ -1,0 +1,178 @@
+import { ArgumentError } from '../core/errors';
+import { compileExpr, type CompiledExpr } from '../expr/index';
+import type { NestedOut } from '../core/input';
+
+/**
+ * The functions numgrad differentiates: an expression (`ctx.fn`), a raw WGSL body
+ * (`ctx.wgsl`), or — on the CPU path only — a plain JS function.
+ */
+
+/** A plain JS function. It receives the point in its own nesting: a number for a scalar x,
+ *  an array for a vector, nested arrays for a matrix (the book's `f(W)`). */
+export type JsFunction = (x: any) => number; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** An expression compiled to a float64 closure, WGSL and its symbolic derivative. */
+export class ExprFunction {
+  readonly kind = 'expr' as const;
+  constructor(readonly expr: CompiledExpr) {}
+  get source(): string {
+    return this.expr.source;
+  }
+  /** parameters; null for whole-vector expressions such as `sum(x^2)` (any n) */
+  get n(): number | null {
+    return this.expr.n;
+  }
+  /** float64 value at a flat point */
+  evalJs(x: ArrayLike<number>): number {
+    return this.expr.evalJs(x);
+  }
+  /** float64 symbolic gradient at a flat point */
+  gradJs(x: ArrayLike<number>): Float64Array {
+    return this.expr.gradJs(x);
+  }
+  /** symbolic ∂f/∂x_i as source text */
+  derivativeSource(i: number, n?: number): string {
+    return this.expr.derivativeSource(i, n);
+  }
+  /** the WGSL declarations: `user_f` (and `user_df`) plus their helpers */
+  wgslCode(): string {
+    return this.expr.wgsl() + '\n' + this.expr.wgslGrad();
+  }
+}
+
+export interface WgslSpec {
+  /** number of parameters: the body reads p(0) … p(n − 1) */
+  n: number;
+  /** the statements of `fn user_f() -> f32 { … }`: must `return` an f32 */
+  body: string;
+  /** named f32 arrays the body reads as `name[i]` (read-only storage buffers; arrayLength works) */
+  data?: Record<string, ArrayLike<number>>;
+  /** an optional float64 twin of the body for the CPU path and `verify` */
+  cpu?: (x: Float64Array, data: Record<string, ArrayLike<number>>) => number;
+}
+
+// Names the harness owns or WGSL reserves; data arrays must not shadow them.
+const RESERVED = new Set([
+  'p', 'N', 'STENCIL', 'WG', 'main', 'user_f', 'user_df', 'array', 'var', 'let', 'const', 'fn', 'return', 'if', 'else',
+  'loop', 'for', 'while', 'break', 'continue', 'switch', 'case', 'default', 'struct', 'true', 'false', 'f32', 'f16',
+  'i32', 'u32', 'bool', 'vec2', 'vec3', 'vec4', 'override', 'private', 'storage', 'uniform', 'workgroup', 'function',
+  'discard', 'enable', 'alias', 'select', 'exp', 'log', 'sin', 'cos', 'tan', 'tanh', 'abs', 'min', 'max', 'pow', 'sqrt',
+]);
+const IDENT = /^[A-Za-z][A-Za-z0-9_]*$/;
+
+/** A raw WGSL function body with its data, validated on construction, compiled at first GPU use. */
+export class WgslFunction {
+  readonly kind = 'wgsl' as const;
+  readonly n: number;
+  readonly body: string;
+  /** data arrays in declaration order (binding order) as float32 */
+  readonly data: ReadonlyArray<{ name: string; values: Float32Array }>;
+  readonly cpu: WgslSpec['cpu'];
+  private readonly original: Record<string, ArrayLike<number>>;
+
+  constructor(spec: WgslSpec) {
+    if (spec === null || typeof spec !== 'object') throw new ArgumentError('wgsl', 'expected { n, body, data?, cpu? }');
+    if (!Number.isInteger(spec.n) || spec.n < 1) throw new ArgumentError('n', `expected a positive integer number of parameters, got ${String(spec.n)}`);
+    if (typeof spec.body !== 'string' || !/\breturn\b/.test(spec.body)) {
+      throw new ArgumentError('body', 'expected a WGSL function body (a string) that returns an f32, e.g. "return p(0u) * p(0u);"');
+    }
+    if (spec.cpu !== undefined && typeof spec.cpu !== 'function') throw new ArgumentError('cpu', 'expected (x, data) => number');
+    this.n = spec.n;
+    this.body = spec.body;
+    this.cpu = spec.cpu;
+    this.original = { ...(spec.data ?? {}) };
+    const data: { name: string; values: Float32Array }[] = [];
+    for (const [name, values] of Object.entries(spec.data ?? {})) {
+      if (!IDENT.test(name) || RESERVED.has(name) || name.startsWith('ng')) {
+        throw new ArgumentError('data', `'${name}' cannot name a WGSL array: use a plain identifier that is not a WGSL keyword or builtin, not p/N, and does not start with 'ng'`);
+      }
+      if (values == null || typeof (values as ArrayLike<number>).length !== 'number' || values.length === 0) {
+        throw new ArgumentError('data', `'${name}' must be a non-empty array of numbers`);
+      }
+      const f = new Float32Array(values.length);
+      for (let i = 0; i < values.length; i++) {
+        const v = Number(values[i]);
+        if (typeof values[i] !== 'number' || !Number.isFinite(v)) throw new ArgumentError('data', `${name}[${i}] is ${String(values[i])}; expected a finite number`);
+        f[i] = v;
+      }
+      data.push({ name, values: f });
+    }
+    this.data = data;
+  }
+
+  /** The CPU twin at a flat point, or a clear error when none was given. */
+  evalCpu(x: Float64Array): number {
+    if (!this.cpu) {
+      throw new ArgumentError('f', 'WGSL functions need the webgpu backend; give a CPU twin too as ' +
+        '`ctx.wgsl({ ..., cpu: (x, data) => number })` to run or check it on the CPU path');
+    }
+    return this.cpu(x, this.original);
+  }
+
+  /** WGSL declarations: the data bindings (from `firstBinding`) and `fn user_f`. Returns the
+   *  source and the line at which the body starts, to map compile errors back to it. */
+  wgslCode(firstBinding: number): { code: string; bodyLine: number } {
+    const decls = this.data.map((d, k) => `@group(0) @binding(${firstBinding + k}) var<storage, read> ${d.name}: array<f32>;`);
+    const head = [...decls, 'fn user_f() -> f32 {'];
+    return { code: head.join('\n') + '\n' + this.body + '\n}\n', bodyLine: head.length + 1 };
+  }
+}
+
+export type DiffFunction = ExprFunction | WgslFunction | JsFunction;
+
+/** Validates `f` (a string compiles as an expression). */
+export function toFunction(f: unknown): DiffFunction {
+  if (f instanceof ExprFunction || f instanceof WgslFunction) return f;
+  if (typeof f === 'string') return new ExprFunction(compileExpr(f));
+  if (typeof f === 'function') return f as JsFunction;
+  throw new ArgumentError('f', `expected ctx.fn(...), ctx.wgsl(...), an expression string or (on the CPU path) a JS function, got ${f === null ? 'null' : typeof f}`);
+}
+
+/** Parameters f takes; null when any n works (vector expressions, JS functions). */
+export function arity(f: DiffFunction): number | null {
+  return typeof f === 'function' ? null : f.n;
+}
+
+/** A float64 evaluator at flat points of a given point shape (the CPU path). */
+export function cpuEvaluator(f: DiffFunction, pointShape: readonly number[]): (x: Float64Array) => number {
+  if (f instanceof ExprFunction) return (x) => f.evalJs(x);
+  if (f instanceof WgslFunction) return (x) => f.evalCpu(x);
+  return jsEvaluator(f, pointShape);
+}
+
+/**
+ * A JS function sees the point in its own nesting. The nested copy is built once and its
+ * leaves overwritten in place per evaluation (as the book's numerical_gradient mutates x).
+ */
+function jsEvaluator(f: JsFunction, shape: readonly number[]): (x: Float64Array) => number {
+  const call = (x: Float64Array | number): number => {
+    const v = f(x);
+    if (typeof v !== 'number') throw new ArgumentError('f', `the JS function returned ${v === null ? 'null' : typeof v}; expected a number`);
+    return v;
+  };
+  if (shape.length === 0) return (x) => call(x[0]);
+  const leaves: { arr: number[]; i: number }[] = [];
+  const build = (depth: number): NestedOut[] => {
+    const arr = new Array(shape[depth]).fill(0);
+    for (let i = 0; i < shape[depth]; i++) {
+      if (depth === shape.length - 1) leaves.push({ arr, i });
+      else arr[i] = build(depth + 1);
+    }
+    return arr;
+  };
+  const view = build(0);
+  return (x) => {
+    for (let k = 0; k < leaves.length; k++) leaves[k].arr[leaves[k].i] = x[k];
+    return call(view as never);
+  };
+}
+
+/** ctx.fn: compile an expression; bad options are ArgumentErrors, bad syntax an ExprError with the column. */
+export function makeExpr(source: unknown, opts: { n?: number } = {}): ExprFunction {
+  if (typeof source !== 'string') throw new ArgumentError('source', `expected an expression string, got ${typeof source}`);
+  if (opts === null || typeof opts !== 'object') throw new ArgumentError('opts', 'expected { n? }');
+  if (opts.n !== undefined && (!Number.isInteger(opts.n) || opts.n < 1)) {
+    throw new ArgumentError('n', `expected a positive integer number of parameters, got ${String(opts.n)}`);
+  }
+  return new ExprFunction(compileExpr(source, opts.n === undefined ? {} : { n: opts.n }));
+}
