@@ -31,7 +31,8 @@ export class GpuRuntime {
   private readonly uncaptured: string[] = [];
   private readonly lostListeners = new Set<(e: DeviceLostError) => void>();
   private gpu: GPU | null;
-  private readonly pending: GPUBuffer[] = [];
+  /** per encoder: buffers its recorded work reads, released when it is submitted or dropped */
+  private readonly pending = new Map<GPUCommandEncoder, GPUBuffer[]>();
 
   private constructor(readonly device: GPUDevice, acquired: AcquiredAdapter) {
     this.gpu = acquired.gpu;
@@ -121,28 +122,78 @@ export class GpuRuntime {
     for (const b of bufs) if (b) this.pool.release(b);
   }
 
-  /** Records one 1-D kernel of `lanes` invocations (2-D grid past the per-dimension limit). */
-  dispatch(
-    encoder: GPUCommandEncoder,
-    pipeline: GPUComputePipeline,
-    bindings: Binding[],
-    lanes: number,
-    workgroupSize: number,
-    group = 0,
-  ): void {
-    const bindGroup = this.device.createBindGroup({
+  /** Storage buffers one kernel may bind; lowered in tests to check the refusal. */
+  storageBufferLimit: number | null = null;
+
+  /**
+   * A bind group for `pipeline`. The number of storage buffers is checked against the
+   * device's maxStorageBuffersPerShaderStage first, so a kernel that needs more than this
+   * device allows fails with its name and both numbers instead of a validation error.
+   */
+  bindGroup(pipeline: GPUComputePipeline, bindings: Binding[], group = 0): GPUBindGroup {
+    this.check();
+    const limit = this.storageBufferLimit ?? this.limits.maxStorageBuffersPerShaderStage;
+    const storage = bindings.filter((b) => (b.buffer.usage & Usage.STORAGE) !== 0).length;
+    if (storage > limit) {
+      throw new GpuError(`numgrad: kernel '${pipeline.label}' binds ${storage} storage buffers but this device allows ${limit} per shader stage (maxStorageBuffersPerShaderStage)`);
+    }
+    return this.device.createBindGroup({
       layout: pipeline.getBindGroupLayout(group),
       entries: bindings.map((b) => ({
         binding: b.binding,
         resource: { buffer: b.buffer, offset: b.offset ?? 0, size: b.size },
       })),
     });
-    const [x, y] = grid(lanes, workgroupSize, this.limits.maxComputeWorkgroupsPerDimension);
+  }
+
+  /** Records one 1-D kernel of `lanes` invocations (2-D grid past the per-dimension limit). */
+  dispatch(
+    encoder: GPUCommandEncoder,
+    pipeline: GPUComputePipeline,
+    bindings: Binding[] | GPUBindGroup,
+    lanes: number,
+    workgroupSize: number,
+    group = 0,
+  ): void {
+    const bindGroup = Array.isArray(bindings) ? this.bindGroup(pipeline, bindings, group) : bindings;
     const pass = encoder.beginComputePass();
     pass.setPipeline(pipeline);
     pass.setBindGroup(group, bindGroup);
-    pass.dispatchWorkgroups(x, y);
+    pass.dispatchWorkgroups(...this.grid(lanes, workgroupSize));
     pass.end();
+  }
+
+  /** The workgroup grid for `lanes` invocations (see grid.ts). */
+  grid(lanes: number, workgroupSize: number): [number, number] {
+    return grid(lanes, workgroupSize, this.limits.maxComputeWorkgroupsPerDimension);
+  }
+
+  /**
+   * Records `times` repetitions of a sequence of dispatches in one compute pass. Dispatches
+   * in one pass see each other's storage writes (WebGPU orders them), so an iterative
+   * method can run many steps per submit without a readback.
+   */
+  repeat(encoder: GPUCommandEncoder, steps: { pipeline: GPUComputePipeline; bindGroup: GPUBindGroup; workgroups: [number, number] }[], times: number): void {
+    const pass = encoder.beginComputePass();
+    for (let t = 0; t < times; t++) {
+      for (const s of steps) {
+        pass.setPipeline(s.pipeline);
+        pass.setBindGroup(0, s.bindGroup);
+        pass.dispatchWorkgroups(...s.workgroups);
+      }
+    }
+    pass.end();
+  }
+
+  /** Records a buffer-to-buffer copy (offsets and size in bytes). */
+  copy(encoder: GPUCommandEncoder, src: GPUBuffer, srcOffset: number, dst: GPUBuffer, dstOffset: number, bytes: number): void {
+    if (bytes > 0) encoder.copyBufferToBuffer(src, srcOffset, dst, dstOffset, bytes);
+  }
+
+  /** Writes `data` into an existing buffer at a byte offset (queued before the next submit). */
+  write(buf: GPUBuffer, byteOffset: number, data: ArrayBufferView): void {
+    this.check();
+    if (data.byteLength > 0) this.device.queue.writeBuffer(buf, byteOffset, data.buffer, data.byteOffset, data.byteLength);
   }
 
   encoder(label = 'numgrad'): GPUCommandEncoder {
@@ -151,17 +202,42 @@ export class GpuRuntime {
   }
 
   /**
-   * Buffers that recorded-but-unsubmitted work still uses go back to the pool only after
-   * the next submit: queue.writeBuffer runs before unsubmitted commands, so reusing them
-   * earlier would overwrite their data.
+   * Buffers that work recorded on `encoder` still uses go back to the pool only after that
+   * encoder is submitted (queue.writeBuffer runs before unsubmitted commands, so reusing
+   * them earlier would overwrite their data), or when it is dropped unsubmitted.
    */
-  releaseAfterSubmit(...bufs: (GPUBuffer | undefined | null)[]): void {
-    for (const b of bufs) if (b) this.pending.push(b);
+  releaseAfterSubmit(encoder: GPUCommandEncoder, ...bufs: (GPUBuffer | undefined | null)[]): void {
+    let list = this.pending.get(encoder);
+    if (!list) this.pending.set(encoder, (list = []));
+    for (const b of bufs) if (b) list.push(b);
   }
 
   submit(encoder: GPUCommandEncoder): void {
-    this.device.queue.submit([encoder.finish()]);
-    this.release(...this.pending.splice(0));
+    const list = this.pending.get(encoder);
+    this.pending.delete(encoder);
+    try {
+      this.device.queue.submit([encoder.finish()]);
+    } finally {
+      this.release(...(list ?? []));
+    }
+  }
+
+  /** Gives back what an encoder that will never be submitted was holding. */
+  discard(encoder: GPUCommandEncoder): void {
+    const list = this.pending.get(encoder);
+    this.pending.delete(encoder);
+    this.release(...(list ?? []));
+  }
+
+  /** Runs `body` with a fresh encoder; if it throws before submitting, the encoder is discarded. */
+  async withEncoder<T>(label: string, body: (encoder: GPUCommandEncoder) => Promise<T>): Promise<T> {
+    const encoder = this.encoder(label);
+    try {
+      return await body(encoder);
+    } catch (e) {
+      this.discard(encoder);
+      throw e;
+    }
   }
 
   /** Reads f32 data back (one mapAsync). A pending encoder is submitted with the copy. */
@@ -183,6 +259,40 @@ export class GpuRuntime {
     } finally {
       this.pool.release(staging);
     }
+  }
+
+  /**
+   * Copies `parts` (buffer, f32 count) into one staging buffer, submits `encoder` with the
+   * copies and maps once. Returns one Float32Array per part.
+   */
+  async readMany(encoder: GPUCommandEncoder, parts: { buf: GPUBuffer; count: number }[]): Promise<Float32Array[]> {
+    this.check();
+    const total = parts.reduce((s, p) => s + p.count, 0);
+    const staging = this.pool.acquire(Math.max(4, total * 4), READBACK, 'numgrad-readback');
+    try {
+      let off = 0;
+      for (const p of parts) {
+        this.copy(encoder, p.buf, 0, staging, off * 4, p.count * 4);
+        off += p.count;
+      }
+      this.submit(encoder);
+      const all = new Float32Array(await mapAndCopy(staging, Math.max(4, total * 4)));
+      this.check();
+      off = 0;
+      return parts.map((p) => all.slice(off, (off += p.count)));
+    } catch (e) {
+      if (this.lostError) throw this.lostError;
+      throw e;
+    } finally {
+      this.pool.release(staging);
+    }
+  }
+
+  /** Waits until the queue has finished the work submitted so far (no readback). */
+  async settle(): Promise<void> {
+    this.check();
+    await this.device.queue.onSubmittedWorkDone();
+    this.check();
   }
 
   async dispose(): Promise<void> {

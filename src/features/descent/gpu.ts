@@ -3,11 +3,11 @@ import { ArgumentError } from '../../core/errors';
 import { gpuFunction, harnessPipeline } from '../diff/harness';
 import { EXPLODE_FACTOR, HARD_LIMIT, type DescentJob, type DescentOut } from './jobs';
 import { GPU_C3, GPU_C5 } from '../../core/steps';
-import { grid } from '../../gpu/grid';
-import type { GpuRuntime } from '../../gpu/runtime';
+import { DESCENT_DATA_BINDING, LANE_WG } from '../../gpu/constants';
+import type { Binding, GpuRuntime } from '../../gpu/runtime';
 
-const WG = 64;
-const FIRST_DATA_BINDING = 5;
+const WG = LANE_WG;
+const FIRST_DATA_BINDING = DESCENT_DATA_BINDING;
 const STATUS_WORDS = 8;
 /** steps recorded per command buffer (two dispatches each) */
 export const STEPS_PER_SUBMIT = 500;
@@ -54,37 +54,29 @@ export async function gpuDescent(rt: GpuRuntime, job: DescentJob): Promise<Desce
     const hb = hold(rt.upload(histInit, undefined, 'numgrad-descent-history'));
     const sb = hold(rt.upload(new Uint32Array(STATUS_WORDS), undefined, 'numgrad-descent-status'));
     const ub = hold(rt.uniform(new Uint32Array(params)));
-    const data: { binding: number; resource: { buffer: GPUBuffer; size: number } }[] = [];
+    const data: Binding[] = [];
     if (fn.kind === 'wgsl') {
       fn.data.forEach((d, k) => {
         const b = hold(rt.upload(d.values, undefined, `numgrad-data-${d.name}`));
-        data.push({ binding: FIRST_DATA_BINDING + k, resource: { buffer: b, size: d.values.byteLength } });
+        data.push({ binding: FIRST_DATA_BINDING + k, buffer: b, size: d.values.byteLength });
       });
     }
-    const entry = (binding: number, buffer: GPUBuffer, size?: number) => ({ binding, resource: { buffer, size } });
-    const gradGroup = rt.device.createBindGroup({
-      layout: gradPipe.getBindGroupLayout(0),
-      entries: [entry(0, xb, n * 4), entry(1, gb, n * 4), entry(3, sb, STATUS_WORDS * 4), entry(4, ub), ...data],
-    });
-    const updateGroup = rt.device.createBindGroup({
-      layout: updatePipe.getBindGroupLayout(0),
-      entries: [entry(0, xb, n * 4), entry(1, gb, n * 4), entry(2, hb, rowsKept * n * 4), entry(3, sb, STATUS_WORDS * 4), entry(4, ub)],
-    });
-    const [gx, gy] = grid(n, WG, rt.limits.maxComputeWorkgroupsPerDimension);
+    const gradGroup = rt.bindGroup(gradPipe, [
+      { binding: 0, buffer: xb, size: n * 4 }, { binding: 1, buffer: gb, size: n * 4 },
+      { binding: 3, buffer: sb, size: STATUS_WORDS * 4 }, { binding: 4, buffer: ub }, ...data,
+    ]);
+    const updateGroup = rt.bindGroup(updatePipe, [
+      { binding: 0, buffer: xb, size: n * 4 }, { binding: 1, buffer: gb, size: n * 4 }, { binding: 2, buffer: hb, size: rowsKept * n * 4 },
+      { binding: 3, buffer: sb, size: STATUS_WORDS * 4 }, { binding: 4, buffer: ub },
+    ]);
+    const steps = [
+      { pipeline: gradPipe, bindGroup: gradGroup, workgroups: rt.grid(n, WG) },
+      { pipeline: updatePipe, bindGroup: updateGroup, workgroups: [1, 1] as [number, number] },
+    ];
     let enc = rt.encoder('numgrad-descent');
     for (let done = 0; done < job.steps; ) {
       const m = Math.min(STEPS_PER_SUBMIT, job.steps - done);
-      const pass = enc.beginComputePass();
-      for (let s = 0; s < m; s++) {
-        // consecutive dispatches in a pass see each other's storage writes (WebGPU orders them)
-        pass.setPipeline(gradPipe);
-        pass.setBindGroup(0, gradGroup);
-        pass.dispatchWorkgroups(gx, gy);
-        pass.setPipeline(updatePipe);
-        pass.setBindGroup(0, updateGroup);
-        pass.dispatchWorkgroups(1);
-      }
-      pass.end();
+      rt.repeat(enc, steps, m);
       done += m;
       if (done < job.steps) {
         rt.submit(enc);
@@ -94,9 +86,9 @@ export async function gpuDescent(rt: GpuRuntime, job: DescentJob): Promise<Desce
     // one readback: status, x and (if asked) the history, gathered into one buffer
     const total = STATUS_WORDS + n + (job.history ? rowsKept * n : 0);
     const out = hold(rt.output(total * 4, 'numgrad-descent-result'));
-    enc.copyBufferToBuffer(sb, 0, out, 0, STATUS_WORDS * 4);
-    enc.copyBufferToBuffer(xb, 0, out, STATUS_WORDS * 4, n * 4);
-    if (job.history) enc.copyBufferToBuffer(hb, 0, out, (STATUS_WORDS + n) * 4, rowsKept * n * 4);
+    rt.copy(enc, sb, 0, out, 0, STATUS_WORDS * 4);
+    rt.copy(enc, xb, 0, out, STATUS_WORDS * 4, n * 4);
+    if (job.history) rt.copy(enc, hb, 0, out, (STATUS_WORDS + n) * 4, rowsKept * n * 4);
     const got = await rt.readF32(out, total, 0, enc);
     const status = new Uint32Array(got.buffer, got.byteOffset, STATUS_WORDS);
     const stepsDone = status[0];

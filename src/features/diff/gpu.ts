@@ -1,13 +1,14 @@
 import harnessSrc from './shaders/ngrad_harness.wgsl';
 import { ArgumentError } from '../../core/errors';
 import type { WgslFunction, ExprFunction } from '../../functions/fn';
+import { DIFF_DATA_BINDING, LANE_WG } from '../../gpu/constants';
 import type { GpuRuntime } from '../../gpu/runtime';
 import { gpuFunction, harnessPipeline } from './harness';
 import { MAX_VANISHED_LISTED, type GradientJob, type GradientOut, type PointsJob } from './jobs';
 import { gpuAutoStep } from '../../core/steps';
 
-const WG = 64;
-const FIRST_DATA_BINDING = 4;
+const WG = LANE_WG;
+const FIRST_DATA_BINDING = DIFF_DATA_BINDING;
 
 /** Tunables, lowered in tests to force several readback groups. */
 export const gpuDiffConfig = {
@@ -104,7 +105,7 @@ export async function gpuGradient(rt: GpuRuntime, job: GradientJob): Promise<Gra
 export async function gpuEvaluate(rt: GpuRuntime, job: PointsJob): Promise<Float64Array> {
   const fn = gpuFunction(job.f);
   const x32 = Float32Array.from(job.x);
-  const pipeline = await harnessPipeline(rt, fn, 'ngrad', harnessSrc, FIRST_DATA_BINDING, 'values', { N: job.n, WG });
+  const pipeline = await harnessPipeline(rt, fn, 'ngrad', harnessSrc, FIRST_DATA_BINDING, 'values', { N: job.n, STENCIL: 3, WG });
   // one lane per point: chunk by whole points
   const chunks = planChunks(job.rows, job.n, 1, rt.maxBinding).map((c) => ({ l0: c.r0, lanes: c.r1 - c.r0, r0: c.r0, r1: c.r1, j0: 0, nj: 1 }));
   return Float64Array.from(await runChunks(rt, fn, pipeline, chunks, job.n, x32, null));
@@ -166,7 +167,7 @@ async function runChunks(
             ...data.bindings,
           ];
           rt.dispatch(enc, pipeline, bindings, c.lanes, WG);
-          if (dst) enc.copyBufferToBuffer(ob, 0, dst, at * 4, c.lanes * 4);
+          if (dst) rt.copy(enc, ob, 0, dst, at * 4, c.lanes * 4);
           else single = ob;
           at += c.lanes;
         }

@@ -1,15 +1,7 @@
-import stencilSrc from './shaders/ngrad_stencil.wgsl';
 import { ArgumentError, ShaderCompileError } from '../../core/errors';
 import { ExprFunction, WgslFunction, type DiffFunction } from '../../functions/fn';
 import type { Constants } from '../../gpu/pipelines';
 import type { GpuRuntime } from '../../gpu/runtime';
-
-/** The user's function as GPU code, ready to append to a harness. */
-export interface GpuCode {
-  fn: ExprFunction | WgslFunction;
-  /** the data arrays, bound from `firstBinding` on */
-  data: ReadonlyArray<{ name: string; values: Float32Array }>;
-}
 
 /** A JS function cannot run on the GPU: say what to use instead. */
 export function gpuFunction(f: DiffFunction): ExprFunction | WgslFunction {
@@ -46,7 +38,7 @@ export async function harnessPipeline(
   entry: string,
   constants: Constants,
 ): Promise<GPUComputePipeline> {
-  const prefix = harness + '\n' + stencilSrc + '\n';
+  const prefix = harness + '\n';
   let user: string;
   let bodyLine = 0;
   if (fn instanceof WgslFunction) {

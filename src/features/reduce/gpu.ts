@@ -1,9 +1,10 @@
 import reduceSum from './shaders/reduce_sum.wgsl';
 import { pairwiseSum } from './cpu';
+import { REDUCE_WG } from '../../gpu/constants';
 import { chunkRows } from '../../gpu/grid';
 import type { GpuRuntime } from '../../gpu/runtime';
 
-const WG = 256;
+const WG = REDUCE_WG;
 
 /**
  * Records the passes that sum `count` f32 values of `src` on the device and returns the
@@ -11,15 +12,20 @@ const WG = 256;
  * pass shrinks the data 512×; nothing is read back in between.
  */
 export async function encodeSum(rt: GpuRuntime, enc: GPUCommandEncoder, src: GPUBuffer, count: number): Promise<GPUBuffer> {
-  const pipeline = await rt.pipeline('reduce_sum', reduceSum);
+  const pipeline = await rt.pipeline('reduce_sum', reduceSum, { WG });
   let cur = src;
   let n = count;
   do {
     const groups = Math.ceil(n / (2 * WG));
     const dst = rt.output(groups * 4, 'numgrad-sum');
     const params = rt.uniform(new Uint32Array([n]));
-    rt.dispatch(enc, pipeline, [{ binding: 0, buffer: cur }, { binding: 1, buffer: dst }, { binding: 2, buffer: params }], groups * WG, WG);
-    rt.releaseAfterSubmit(params, cur === src ? null : cur);
+    rt.releaseAfterSubmit(enc, params, cur === src ? null : cur);
+    try {
+      rt.dispatch(enc, pipeline, [{ binding: 0, buffer: cur }, { binding: 1, buffer: dst }, { binding: 2, buffer: params }], groups * WG, WG);
+    } catch (e) {
+      rt.release(dst);
+      throw e;
+    }
     cur = dst;
     n = groups;
   } while (n > 1);
@@ -34,11 +40,12 @@ export async function gpuSum(rt: GpuRuntime, values: Float64Array): Promise<numb
     const src = rt.upload(Float32Array.from(values.subarray(s, e)));
     let out: GPUBuffer | undefined;
     try {
-      const enc = rt.encoder('numgrad-sum');
-      out = await encodeSum(rt, enc, src, e - s);
-      partials.push((await rt.readF32(out, 1, 0, enc))[0]);
+      partials.push(await rt.withEncoder('numgrad-sum', async (enc) => {
+        out = await encodeSum(rt, enc, src, e - s);
+        return (await rt.readF32(out, 1, 0, enc))[0];
+      }));
     } finally {
-      rt.release(src, out); // readF32 has submitted, so reuse is safe
+      rt.release(src, out); // readF32 has submitted (or the encoder was discarded), so reuse is safe
     }
   }
   return pairwiseSum(partials);

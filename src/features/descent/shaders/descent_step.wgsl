@@ -2,9 +2,8 @@
 // `grad` (one lane per parameter: x ± h formed here in f32, where + and − are correctly
 // rounded, so they equal the host's Math.fround(x ± h) for the same f32 h) and `update`
 // (one workgroup: x ← x − lr·g, history row, divergence and vanished bookkeeping).
-// The user's code (user_f and data bindings from 5 on) is appended to this source.
-override N: u32;
-override WG: u32 = 64u;
+// The user's code (user_f and data bindings from DESCENT_DATA_BINDING on) is appended.
+//#include "../../diff/shaders/prelude.wgsl"
 
 struct DescParams {
   lr: f32,
@@ -25,9 +24,7 @@ struct DescParams {
 @group(0) @binding(3) var<storage, read_write> st: array<atomic<u32>, 8>;
 @group(0) @binding(4) var<uniform> dp: DescParams;
 
-fn p(i: u32) -> f32 {
-  if (i == ngh_j) { return ngh_xj; }
-  if (i >= N) { return 0.0; }
+fn ngh_point(i: u32) -> f32 {
   return dx[i];
 }
 
@@ -38,7 +35,7 @@ fn non_finite(v: f32) -> bool {
 
 @compute @workgroup_size(WG)
 fn grad(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let lane = gid.x + gid.y * nwg.x * WG;
+  let lane = ng_lane(gid, nwg);
   if (lane >= N) { return; }
   if (atomicLoad(&st[2]) != 0u) { return; }
   ngh_j = lane;

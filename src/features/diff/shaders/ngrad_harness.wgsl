@@ -2,9 +2,8 @@
 // Lane l covers point r = l / nj and parameter j = j0 + l % nj (nj = N unless a single
 // point is split over several chunks). The host formed x ± h (and x ± 2h) per lane with
 // Math.fround; this kernel evaluates user_f at them and divides by the realised step.
-// The user's code (user_f and any data bindings from 4 on) is appended to this source.
-override N: u32;          // parameters per point
-override WG: u32 = 64u;
+// The user's code (user_f and any data bindings from DIFF_DATA_BINDING on) is appended.
+//#include "prelude.wgsl"
 
 struct NghParams {
   lanes: u32,
@@ -20,15 +19,13 @@ struct NghParams {
 
 var<private> ngh_base: u32;
 
-fn p(i: u32) -> f32 {
-  if (i == ngh_j) { return ngh_xj; }
-  if (i >= N) { return 0.0; }   // out of range reads 0 rather than the next point
+fn ngh_point(i: u32) -> f32 {
   return ngh_x[ngh_base + i];
 }
 
 @compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let lane = gid.x + gid.y * nwg.x * WG;
+  let lane = ng_lane(gid, nwg);
   if (lane >= ngh_params.lanes) { return; }
   ngh_base = (lane / ngh_params.nj) * N;
   ngh_j = ngh_params.j0 + lane % ngh_params.nj;
@@ -46,7 +43,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
 // f at each point of the chunk (lanes = points): no parameter is perturbed.
 @compute @workgroup_size(WG)
 fn values(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let lane = gid.x + gid.y * nwg.x * WG;
+  let lane = ng_lane(gid, nwg);
   if (lane >= ngh_params.lanes) { return; }
   ngh_base = lane * N;
   ngh_j = 0xffffffffu;

@@ -1,21 +1,16 @@
 // Encoders for the nn_* kernels: each records one compute pass on the caller's encoder and
 // never reads back, so a whole forward pass + gradient is one submit with one readback.
-import mathf from '../shaders/nn_mathf.wgsl';
 import matmulSrc from '../shaders/nn_matmul.wgsl';
 import layersSrc from '../shaders/nn_layers.wgsl';
 import lossSrc from '../shaders/nn_loss.wgsl';
 import gradOutSrc from '../shaders/nn_grad_out.wgsl';
 import gradHiddenSrc from '../shaders/nn_grad_hidden.wgsl';
 import genericSrc from '../shaders/nn_generic.wgsl';
+import { LANE_WG, MATMUL_TK, MATMUL_TN, MATMUL_R } from '../../../gpu/constants';
 import type { Binding, GpuRuntime } from '../../../gpu/runtime';
 
-// The math helpers are spliced in front of the kernels that call them.
-const LAYERS = mathf + '\n' + layersSrc;
-const GRAD_OUT = mathf + '\n' + gradOutSrc;
-const GRAD_HIDDEN = mathf + '\n' + gradHiddenSrc;
-const GENERIC = mathf + '\n' + genericSrc;
 
-export const WG = 64;
+export const WG = LANE_WG;
 
 /** A device matrix: rows × cols f32, row-major, in a pooled buffer. */
 export interface DMat {
@@ -47,21 +42,21 @@ export async function encodeMatmul(
   opts: { ta?: boolean; tb?: boolean; bias?: { m: DMat; off: number } } = {},
 ): Promise<void> {
   const M = C.rows, N = C.cols;
-  const pipe = await rt.pipeline('nn_matmul', matmulSrc, { TA: opts.ta ? 1 : 0, TB: opts.tb ? 1 : 0, HAS_BIAS: opts.bias ? 1 : 0 });
-  const tilesN = Math.ceil(N / 64), tiles = Math.ceil(M / 8) * tilesN; // R x 64 blocks (nn_matmul.wgsl)
+  const pipe = await rt.pipeline('nn_matmul', matmulSrc, { TA: opts.ta ? 1 : 0, TB: opts.tb ? 1 : 0, HAS_BIAS: opts.bias ? 1 : 0, TN: MATMUL_TN, TK: MATMUL_TK });
+  const tilesN = Math.ceil(N / MATMUL_TN), tiles = Math.ceil(M / MATMUL_R) * tilesN; // R × TN blocks (nn_matmul.wgsl)
   const P = params(rt, [M, K, N, tilesN, opts.bias?.off ?? 0, 0, 0, 0]);
   // the bias binding is statically used, so without a bias it gets a dummy buffer
   const dummy = opts.bias ? null : rt.upload(new Float32Array(4));
   const biasBind = opts.bias ? bind(2, opts.bias.m) : { binding: 2, buffer: dummy!, size: 16 };
-  rt.dispatch(enc, pipe, [bind(0, A), bind(1, B), biasBind, bind(3, C), { binding: 4, buffer: P }], tiles * 64, 64);
-  rt.releaseAfterSubmit(P, dummy);
+  rt.releaseAfterSubmit(enc, P, dummy);
+  rt.dispatch(enc, pipe, [bind(0, A), bind(1, B), biasBind, bind(3, C), { binding: 4, buffer: P }], tiles * MATMUL_TN, MATMUL_TN);
 }
 
 async function layers(
   rt: GpuRuntime, enc: GPUCommandEncoder, entry: string, count: number, cols: number, scale: number,
   b: { a?: DMat; g?: DMat; o1?: DMat; o2?: DMat }, lanes = count,
 ): Promise<void> {
-  const pipe = await rt.pipeline('nn_layers', LAYERS, { WG }, entry);
+  const pipe = await rt.pipeline('nn_layers', layersSrc, { WG }, entry);
   const P = params(rt, [count, cols, { f: scale }, 0]);
   const list: Binding[] = [];
   if (b.a) list.push(bind(0, b.a));
@@ -69,8 +64,8 @@ async function layers(
   if (b.o1) list.push(bind(2, b.o1));
   if (b.o2) list.push(bind(3, b.o2));
   list.push({ binding: 4, buffer: P });
+  rt.releaseAfterSubmit(enc, P);
   rt.dispatch(enc, pipe, list, lanes, WG);
-  rt.releaseAfterSubmit(P);
 }
 
 /** z = σ(a), zm = σ(−a). */
@@ -114,8 +109,8 @@ async function lossKernel(
   if (b.yc) list.push(bind(1, b.yc));
   if (b.t) list.push(bind(2, b.t));
   list.push(bind(3, b.o), { binding: 4, buffer: P });
+  rt.releaseAfterSubmit(enc, P);
   rt.dispatch(enc, pipe, list, lanes, WG);
-  rt.releaseAfterSubmit(P);
 }
 
 /** out[b] = −Σ_c t_c·log(y_c + 1e-7). */
@@ -144,10 +139,10 @@ export async function encodeGradOut(
 ): Promise<void> {
   const B = z.rows, J = z.cols, K = y.cols;
   const lanes = J * K + (bias ? K : 0);
-  const pipe = await rt.pipeline('nn_grad_out', GRAD_OUT, { WG, ONEHOT: t.onehot ? 1 : 0 });
+  const pipe = await rt.pipeline('nn_grad_out', gradOutSrc, { WG, ONEHOT: t.onehot ? 1 : 0 });
   const P = params(rt, [B, J, K, lanes, { f: h }, { f: 1 / (B * 2 * h) }, 0, 0]);
+  rt.releaseAfterSubmit(enc, P);
   rt.dispatch(enc, pipe, [bind(0, z), bind(1, y), bind(2, yc), bind(3, t.m), bind(4, g), { binding: 5, buffer: P }], lanes, WG);
-  rt.releaseAfterSubmit(P);
 }
 
 /**
@@ -163,17 +158,17 @@ export async function encodeGradHidden(
   const lanes = I * H + H;
   const consts = { WG, ONEHOT: t.onehot ? 1 : 0 };
   const P = params(rt, [B, I, H, K, lanes, { f: h }, { f: 1 / (B * 2 * h) }, 0]);
+  rt.releaseAfterSubmit(enc, P);
   if (!t.onehot) {
     // the fast path's per-(b, j) coefficients (label targets only)
-    const mom = await rt.pipeline('nn_grad_hidden', GRAD_HIDDEN, consts, 'moments');
+    const mom = await rt.pipeline('nn_grad_hidden', gradHiddenSrc, consts, 'moments');
     rt.dispatch(enc, mom, [bind(3, W2), bind(4, y), bind(5, t.m), { binding: 7, buffer: P }, bind(10, tab)], B * H, WG);
   }
-  const pipe = await rt.pipeline('nn_grad_hidden', GRAD_HIDDEN, consts);
+  const pipe = await rt.pipeline('nn_grad_hidden', gradHiddenSrc, consts);
   rt.dispatch(enc, pipe, [
     bind(0, x), bind(1, z1), bind(2, zm), bind(3, W2), bind(4, y), bind(5, t.m), bind(6, g), { binding: 7, buffer: P },
     bind(8, nz), bind(9, nzCount), bind(10, tab),
   ], lanes, WG);
-  rt.releaseAfterSubmit(P);
 }
 
 /** Generic path: L[2p + s] = loss with parameter p set to wpm[s·P + p] (whole forward per lane). */
@@ -182,10 +177,10 @@ export async function encodeGeneric(
   x: DMat, w: DMat, wpm: DMat, t: DTarget, dims: { I: number; H: number; K: number; layers: 1 | 2 }, L: DMat,
 ): Promise<void> {
   const nparams = w.rows * w.cols;
-  const pipe = await rt.pipeline('nn_generic', GENERIC, { WG, ONEHOT: t.onehot ? 1 : 0, LAYERS: dims.layers });
+  const pipe = await rt.pipeline('nn_generic', genericSrc, { WG, ONEHOT: t.onehot ? 1 : 0, LAYERS: dims.layers });
   const P = params(rt, [x.rows, dims.I, dims.H, dims.K, nparams, 0, 0, 0]);
+  rt.releaseAfterSubmit(enc, P);
   rt.dispatch(enc, pipe, [bind(0, x), bind(1, w), bind(2, wpm), bind(3, t.m), bind(4, L), { binding: 5, buffer: P }], 2 * nparams, WG);
-  rt.releaseAfterSubmit(P);
 }
 
 /** The generic kernel keeps the logits of one sample in a private array of this size. */

@@ -50,10 +50,11 @@ export class GpuNet implements NetImpl {
     for (let s = 0; s < rows; s += EVAL_CHUNK) {
       const n = Math.min(EVAL_CHUNK, rows - s);
       const { w } = this.d.load(x.subarray(s * I, (s + n) * I), n, null);
-      const enc = this.rt.encoder('numgrad-nn-predict');
-      await this.d.forward(enc, w);
-      const src = this.d.two ? w.y : w.a2; // TwoLayerNet: softmax (the book's predict); SimpleNet: x·W
-      const [y] = await readMany(this.rt, enc, [{ buf: src.buf, count: n * K }]);
+      const [y] = await this.rt.withEncoder('numgrad-nn-predict', async (enc) => {
+        await this.d.forward(enc, w);
+        const src = this.d.two ? w.y : w.a2; // TwoLayerNet: softmax (the book's predict); SimpleNet: x·W
+        return readMany(this.rt, enc, [{ buf: src.buf, count: n * K }]);
+      });
       out.set(y, s * K);
     }
     return out;
@@ -65,20 +66,22 @@ export class GpuNet implements NetImpl {
     const chunks = Math.ceil(b.rows / EVAL_CHUNK);
     const partials = alloc(this.rt, chunks, 1, 'numgrad-nn-partials');
     try {
-      let enc = this.rt.encoder('numgrad-nn-eval');
+      let p = new Float32Array(0);
       for (let c = 0; c < chunks; c++) {
         const s = c * EVAL_CHUNK, n = Math.min(EVAL_CHUNK, b.rows - s);
-        if (c > 0) enc = this.rt.encoder('numgrad-nn-eval'); // the previous chunk was submitted
-        const { w, tgt } = this.d.load(b.x.subarray(s * I, (s + n) * I), n, sliceTarget(b, s, n, K));
-        await this.d.forward(enc, w);
-        if (which === 'loss') await encodeSampleLosses(this.rt, enc, w.y, tgt, w.rowsBuf);
-        else await encodeCorrect(this.rt, enc, w.y, tgt, w.rowsBuf);
-        const total = await encodeSum(this.rt, enc, w.rowsBuf.buf, n);
-        enc.copyBufferToBuffer(total, 0, partials.buf, c * 4, 4);
-        this.rt.releaseAfterSubmit(total === w.rowsBuf.buf ? null : total);
-        if (c < chunks - 1) this.rt.submit(enc); // the next chunk overwrites x and t
+        await this.rt.withEncoder('numgrad-nn-eval', async (enc) => {
+          const { w, tgt } = this.d.load(b.x.subarray(s * I, (s + n) * I), n, sliceTarget(b, s, n, K));
+          await this.d.forward(enc, w);
+          if (which === 'loss') await encodeSampleLosses(this.rt, enc, w.y, tgt, w.rowsBuf);
+          else await encodeCorrect(this.rt, enc, w.y, tgt, w.rowsBuf);
+          const total = await encodeSum(this.rt, enc, w.rowsBuf.buf, n);
+          this.rt.copy(enc, total, 0, partials.buf, c * 4, 4);
+          this.rt.releaseAfterSubmit(enc, total === w.rowsBuf.buf ? null : total);
+          // each chunk is submitted before the next overwrites x and t; the last one reads back
+          if (c < chunks - 1) this.rt.submit(enc);
+          else [p] = await readMany(this.rt, enc, [{ buf: partials.buf, count: chunks }]);
+        });
       }
-      const [p] = await readMany(this.rt, enc, [{ buf: partials.buf, count: chunks }]);
       let sum = 0;
       for (const v of p) sum += v;
       return sum / b.rows;
@@ -99,18 +102,20 @@ export class GpuNet implements NetImpl {
     if (method === 'generic') return this.generic(b, h);
     const hf = Math.fround(h);
     const { w, tgt } = this.d.load(b.x, b.rows, b.t);
-    const enc = this.rt.encoder('numgrad-nn-ngrad');
-    await this.d.forward(enc, w);
-    await this.d.structured(enc, w, tgt, hf);
-    return this.d.split(await readMany(this.rt, enc, this.d.G.map((m) => ({ buf: m.buf, count: m.rows * m.cols }))));
+    return this.rt.withEncoder('numgrad-nn-ngrad', async (enc) => {
+      await this.d.forward(enc, w);
+      await this.d.structured(enc, w, tgt, hf);
+      return this.d.split(await readMany(this.rt, enc, this.d.G.map((m) => ({ buf: m.buf, count: m.rows * m.cols }))));
+    });
   }
 
   async gradient(b: Batch): Promise<FlatParams> {
     const { w, tgt } = this.d.load(b.x, b.rows, b.t);
-    const enc = this.rt.encoder('numgrad-nn-backprop');
-    await this.d.forward(enc, w);
-    await this.d.backprop(enc, w, tgt);
-    return this.d.split(await readMany(this.rt, enc, this.d.G.map((m) => ({ buf: m.buf, count: m.rows * m.cols }))));
+    return this.rt.withEncoder('numgrad-nn-backprop', async (enc) => {
+      await this.d.forward(enc, w);
+      await this.d.backprop(enc, w, tgt);
+      return this.d.split(await readMany(this.rt, enc, this.d.G.map((m) => ({ buf: m.buf, count: m.rows * m.cols }))));
+    });
   }
 
   /** One lane per (parameter, side), each a whole forward pass at w ± h rounded to f32. */
@@ -137,9 +142,10 @@ export class GpuNet implements NetImpl {
       write(this.rt, wBuf, flat);
       write(this.rt, wpmBuf, wpm);
       write(this.rt, L, new Float64Array(2 * n).fill(NaN)); // unwritten lanes show
-      const enc = this.rt.encoder('numgrad-nn-generic');
-      await encodeGeneric(this.rt, enc, w.x, wBuf, wpmBuf, tgt, { I, H, K, layers: H > 0 ? 2 : 1 }, L);
-      const [l] = await readMany(this.rt, enc, [{ buf: L.buf, count: 2 * n }]);
+      const [l] = await this.rt.withEncoder('numgrad-nn-generic', async (enc) => {
+        await encodeGeneric(this.rt, enc, w.x, wBuf, wpmBuf, tgt, { I, H, K, layers: H > 0 ? 2 : 1 }, L);
+        return readMany(this.rt, enc, [{ buf: L.buf, count: 2 * n }]);
+      });
       const g = new Float64Array(n);
       // divide by the realised step (w+h and w−h as rounded to f32), not by 2h
       for (let i = 0; i < n; i++) g[i] = (l[2 * i] - l[2 * i + 1]) / (wpm[i] - wpm[n + i]);
@@ -158,30 +164,31 @@ export class GpuNet implements NetImpl {
   async trainStep(b: Batch, lr: number, gradient: 'numerical' | 'backprop', h: number): Promise<void> {
     const rt = this.rt;
     const { w, tgt } = this.d.load(b.x, b.rows, b.t);
-    const enc = rt.encoder('numgrad-nn-train');
-    await this.d.forward(enc, w);
-    if (gradient === 'backprop') await this.d.backprop(enc, w, tgt);
-    else await this.d.structured(enc, w, tgt, Math.fround(h));
-    for (let i = 0; i < this.d.P.length; i++) await encodeSgd(rt, enc, this.d.P[i], this.d.G[i], lr);
-    this.stale = true;
-    // the book records the batch loss after the update
-    await this.d.forward(enc, w);
-    await encodeSampleLosses(rt, enc, w.y, tgt, w.rowsBuf);
-    const total = await encodeSum(rt, enc, w.rowsBuf.buf, b.rows);
-    this.ensureHist(this.histCount + 1, enc);
-    enc.copyBufferToBuffer(total, 0, this.hist!.buf, this.histCount * 4, 4);
-    rt.releaseAfterSubmit(total === w.rowsBuf.buf ? null : total);
-    this.histCount++;
-    this.histRows.push(b.rows);
-    rt.submit(enc);
+    await rt.withEncoder('numgrad-nn-train', async (enc) => {
+      await this.d.forward(enc, w);
+      if (gradient === 'backprop') await this.d.backprop(enc, w, tgt);
+      else await this.d.structured(enc, w, tgt, Math.fround(h));
+      for (let i = 0; i < this.d.P.length; i++) await encodeSgd(rt, enc, this.d.P[i], this.d.G[i], lr);
+      this.stale = true;
+      // the book records the batch loss after the update
+      await this.d.forward(enc, w);
+      await encodeSampleLosses(rt, enc, w.y, tgt, w.rowsBuf);
+      const total = await encodeSum(rt, enc, w.rowsBuf.buf, b.rows);
+      this.ensureHist(this.histCount + 1, enc);
+      rt.copy(enc, total, 0, this.hist!.buf, this.histCount * 4, 4);
+      rt.releaseAfterSubmit(enc, total === w.rowsBuf.buf ? null : total);
+      this.histCount++;
+      this.histRows.push(b.rows);
+      rt.submit(enc);
+    });
   }
 
   private ensureHist(n: number, enc: GPUCommandEncoder): void {
     if (this.hist && this.hist.rows >= n) return;
     const next = alloc(this.rt, Math.max(256, 2 * n), 1, 'numgrad-nn-losses');
     if (this.hist) {
-      if (this.histCount > 0) enc.copyBufferToBuffer(this.hist.buf, 0, next.buf, 0, this.histCount * 4);
-      this.rt.releaseAfterSubmit(this.hist.buf);
+      this.rt.copy(enc, this.hist.buf, 0, next.buf, 0, this.histCount * 4);
+      this.rt.releaseAfterSubmit(enc, this.hist.buf);
     }
     this.hist = next;
   }
@@ -196,9 +203,7 @@ export class GpuNet implements NetImpl {
   }
 
   async settle(): Promise<void> {
-    this.rt.check();
-    await this.rt.device.queue.onSubmittedWorkDone();
-    this.rt.check();
+    await this.rt.settle();
   }
 
   dispose(): void {

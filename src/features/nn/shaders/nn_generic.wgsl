@@ -6,7 +6,8 @@
 //                   LAYERS == 1: [W (I×K)], a = x·W (SimpleNet).
 // Writes the mean loss -(1/B) sum_b sum_c t_c log(y_c + 1e-7) of lane 2p + s (s = 0: wp, 1: wm).
 // Needs nn_mathf.wgsl in front.
-override WG: u32 = 64u;
+//#include "../../../gpu/shaders/lanes.wgsl"
+//#include "nn_mathf.wgsl"
 override ONEHOT: bool = false;
 override LAYERS: u32 = 2u;
 const EPS: f32 = 1e-7;
@@ -31,7 +32,7 @@ fn prm(idx: u32) -> f32 {
 
 @compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let lane = gid.x + gid.y * nwg.x * WG;
+  let lane = ng_lane(gid, nwg);
   if (lane >= 2u * P.nparams) { return; }
   pidx = lane / 2u;
   pval = wpm[(lane % 2u) * P.nparams + pidx];

@@ -20,7 +20,8 @@
 // loss change evaluated with fewer operations, not a derivative: the O(h²) truncation of the
 // central difference is untouched. Otherwise expm1/log1p run per k (nn_mathf.wgsl).
 // Needs nn_mathf.wgsl in front.
-override WG: u32 = 64u;
+//#include "../../../gpu/shaders/lanes.wgsl"
+//#include "nn_mathf.wgsl"
 override ONEHOT: bool = false;
 const EPS: f32 = 1e-7;
 const SMALL: f32 = 0.001953125; // 2^-9
@@ -79,7 +80,7 @@ fn change_c(o: u32, w: u32, c: u32, dz: vec2<f32>, fast: bool) -> vec2<f32> {
 
 @compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let p = gid.x + gid.y * nwg.x * WG;
+  let p = ng_lane(gid, nwg);
   if (p >= P.lanes) { return; }
   let H = P.H;
   let K = P.K;
@@ -135,7 +136,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
 // the fast path's coefficients, one lane per (b, j) (label targets)
 @compute @workgroup_size(WG)
 fn moments(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let p = gid.x + gid.y * nwg.x * WG;
+  let p = ng_lane(gid, nwg);
   if (p >= P.B * P.H) { return; }
   let b = p / P.H;
   let j = p % P.H;

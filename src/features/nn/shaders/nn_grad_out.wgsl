@@ -9,7 +9,8 @@
 // and g = sum_b (change_b(+h) - change_b(-h)) / B / 2h, h exact (Δ is formed from h itself).
 // The per-lane sum over b runs in sample order with a compensation term: deterministic.
 // Samples with z == 0 change nothing and are skipped. Needs nn_mathf.wgsl in front.
-override WG: u32 = 64u;
+//#include "../../../gpu/shaders/lanes.wgsl"
+//#include "nn_mathf.wgsl"
 override ONEHOT: bool = false;
 const EPS: f32 = 1e-7;
 
@@ -48,7 +49,7 @@ fn change1(b: u32, k: u32, d: f32) -> f32 {
 
 @compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let p = gid.x + gid.y * nwg.x * WG;
+  let p = ng_lane(gid, nwg);
   if (p >= P.lanes) { return; }
   let JK = P.J * P.K;
   let isBias = p >= JK;

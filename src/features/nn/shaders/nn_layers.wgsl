@@ -8,7 +8,8 @@
 //   nonzero_cols: for column i of x (rows x cols): o1[i·rows + n] = the n-th row b with
 //                 x[b][i] != 0 (as f32, exact), o2[i] = how many (the sparse walk of the
 //                 hidden-layer gradient: MNIST rows are ~80 % zeros)
-override WG: u32 = 64u;
+//#include "../../../gpu/shaders/lanes.wgsl"
+//#include "nn_mathf.wgsl"
 
 struct Params { count: u32, cols: u32, scale: f32, pad: u32 }
 
@@ -18,13 +19,9 @@ struct Params { count: u32, cols: u32, scale: f32, pad: u32 }
 @group(0) @binding(3) var<storage, read_write> o2: array<f32>;
 @group(0) @binding(4) var<uniform> P: Params;
 
-fn lane(gid: vec3<u32>, nwg: vec3<u32>) -> u32 {
-  return gid.x + gid.y * nwg.x * WG;
-}
-
 @compute @workgroup_size(WG)
 fn sigmoid_fwd(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let i = lane(gid, nwg);
+  let i = ng_lane(gid, nwg);
   if (i >= P.count) { return; }
   o1[i] = sigmoidf(a[i]);
   o2[i] = sigmoidf(-a[i]);
@@ -33,14 +30,14 @@ fn sigmoid_fwd(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workg
 // a: z, g: upstream gradient, o2 (read here as a second input): zm, o1: result
 @compute @workgroup_size(WG)
 fn sigmoid_back(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let i = lane(gid, nwg);
+  let i = ng_lane(gid, nwg);
   if (i >= P.count) { return; }
   o1[i] = g[i] * a[i] * o2[i];
 }
 
 @compute @workgroup_size(WG)
 fn softmax_rows(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let r = lane(gid, nwg);
+  let r = ng_lane(gid, nwg);
   if (r >= P.count) { return; }
   let K = P.cols;
   let o = r * K;
@@ -65,7 +62,7 @@ fn softmax_rows(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_work
 // o1: w (updated in place), g: gradient
 @compute @workgroup_size(WG)
 fn sgd_step(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let i = lane(gid, nwg);
+  let i = ng_lane(gid, nwg);
   if (i >= P.count) { return; }
   o1[i] = o1[i] - P.scale * g[i];
 }
@@ -73,7 +70,7 @@ fn sgd_step(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgrou
 // a: x (count rows x cols), one lane per column
 @compute @workgroup_size(WG)
 fn nonzero_cols(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let i = lane(gid, nwg);
+  let i = ng_lane(gid, nwg);
   if (i >= P.cols) { return; }
   var n = 0u;
   for (var b = 0u; b < P.count; b = b + 1u) {

@@ -7,7 +7,7 @@
 //   logit_grad:  o[b][k] = dL/da_k of L = -(1/B) sum_b sum_c t_c log(y_c + 1e-7), exactly
 //                (the 1e-7 included): (y_k·R - r_k)/B, r_c = t_c·y_c/(y_c + 1e-7), R = sum r_c,
 //                written as y_k·(R - r_k) - r_k·(1 - y_k) with 1 - y_k = yc_k (no cancellation)
-override WG: u32 = 64u;
+//#include "../../../gpu/shaders/lanes.wgsl"
 override ONEHOT: bool = false;
 const EPS: f32 = 1e-7;
 
@@ -19,13 +19,9 @@ struct Params { rows: u32, K: u32, invB: f32, outOff: u32 }
 @group(0) @binding(3) var<storage, read_write> o: array<f32>;
 @group(0) @binding(4) var<uniform> P: Params;
 
-fn lane(gid: vec3<u32>, nwg: vec3<u32>) -> u32 {
-  return gid.x + gid.y * nwg.x * WG;
-}
-
 @compute @workgroup_size(WG)
 fn xent_rows(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let b = lane(gid, nwg);
+  let b = ng_lane(gid, nwg);
   if (b >= P.rows) { return; }
   let K = P.K;
   if (ONEHOT) {
@@ -54,7 +50,7 @@ fn argmax_row(off: u32, K: u32, fromT: bool) -> u32 {
 
 @compute @workgroup_size(WG)
 fn correct_rows(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let b = lane(gid, nwg);
+  let b = ng_lane(gid, nwg);
   if (b >= P.rows) { return; }
   let K = P.K;
   var label = 0u;
@@ -64,7 +60,7 @@ fn correct_rows(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_work
 
 @compute @workgroup_size(WG)
 fn logit_grad(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let b = lane(gid, nwg);
+  let b = ng_lane(gid, nwg);
   if (b >= P.rows) { return; }
   let K = P.K;
   let o0 = b * K;
@@ -96,7 +92,7 @@ fn logit_grad(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgr
 // column sums of a rows x K matrix (bias gradients) into o[outOff..], one lane per column, rows in order
 @compute @workgroup_size(WG)
 fn col_sums(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let k = lane(gid, nwg);
+  let k = ng_lane(gid, nwg);
   if (k >= P.K) { return; }
   var s = 0.0;
   for (var r = 0u; r < P.rows; r = r + 1u) { s = s + y[r * P.K + k]; }

@@ -8,13 +8,15 @@
 // square 16x16 tiling costs on CPU-backed adapters (lavapipe) by ~8x.
 // The bias is read at bias[biasOff + col], so a [W | b] parameter buffer can serve as both.
 // Each output is a sum over k in increasing order: deterministic, same bits every run.
-// Workgroups are laid out 1-D (wid.x + wid.y * nwg.x, see webgpu/grid.ts) over the blocks.
+// Workgroups are laid out 1-D (wid.x + wid.y * nwg.x, see src/gpu/grid.ts) over the blocks.
 override TA: bool = false;
 override TB: bool = false;
 override HAS_BIAS: bool = false;
-const TN: u32 = 64u;
+// TN and TK come from src/gpu/constants.ts; R sizes a function-scope array, so it must be a
+// const here (test/layout.test.ts checks it equals MATMUL_R).
+override TN: u32;
+override TK: u32;
 const R: u32 = 8u;
-const TK: u32 = 32u;
 
 struct Params { M: u32, K: u32, N: u32, tilesN: u32, biasOff: u32, p0: u32, p1: u32, p2: u32 }
 
@@ -24,7 +26,7 @@ struct Params { M: u32, K: u32, N: u32, tilesN: u32, biasOff: u32, p0: u32, p1: 
 @group(0) @binding(3) var<storage, read_write> C: array<f32>;
 @group(0) @binding(4) var<uniform> P: Params;
 
-var<workgroup> tA: array<f32, 256>; // R x TK
+var<workgroup> tA: array<f32, R * TK>;
 
 fn loadA(r: u32, k: u32) -> f32 {
   if (r >= P.M || k >= P.K) { return 0.0; }
@@ -38,7 +40,7 @@ fn loadB(k: u32, c: u32) -> f32 {
   return B[k * P.N + c];
 }
 
-@compute @workgroup_size(64)
+@compute @workgroup_size(TN)
 fn main(@builtin(local_invocation_index) lid: u32,
         @builtin(workgroup_id) wid: vec3<u32>,
         @builtin(num_workgroups) nwg: vec3<u32>) {

@@ -1,7 +1,7 @@
 // One pass of a deterministic pairwise (tree) sum: workgroup w sums elements
 // [w*2*WG, (w+1)*2*WG) of `src` into dst[w]. The host repeats passes until one value is left,
 // so the order of additions depends only on the length, never on scheduling.
-const WG: u32 = 256u;
+override WG: u32; // REDUCE_WG in src/gpu/constants.ts
 
 struct Params { count: u32 }
 
@@ -9,7 +9,7 @@ struct Params { count: u32 }
 @group(0) @binding(1) var<storage, read_write> dst: array<f32>;
 @group(0) @binding(2) var<uniform> params: Params;
 
-var<workgroup> partial: array<f32, 256>;
+var<workgroup> partial: array<f32, WG>;
 
 @compute @workgroup_size(WG)
 fn main(@builtin(local_invocation_index) lid: u32,

@@ -1,11 +1,20 @@
-// Central-difference stencil shared by the gradient and descent harnesses. The harness
-// defines `fn p(i: u32) -> f32`, which returns ngh_xj for the parameter being perturbed
-// (ngh_j) and the unperturbed value otherwise; the user's `fn user_f() -> f32` reads
-// parameters only through p().
-override STENCIL: u32 = 3u;
+// The lane boilerplate shared by the gradient harness and gradient descent (included by the
+// build plugin): which parameter a lane perturbs, p() for the user's code, and the
+// central-difference stencil. The harness defines `fn ngh_point(i: u32) -> f32` (the
+// unperturbed value of parameter i of the lane's point); the user's `fn user_f() -> f32`,
+// appended after the harness, reads parameters only through p().
+//#include "../../../gpu/shaders/lanes.wgsl"
+override N: u32;        // parameters per point
+override STENCIL: u32;  // 3 or 5 points
 
-var<private> ngh_j: u32;
-var<private> ngh_xj: f32;
+var<private> ngh_j: u32;   // the parameter this lane perturbs (0xffffffffu: none)
+var<private> ngh_xj: f32;  // its perturbed value
+
+fn p(i: u32) -> f32 {
+  if (i == ngh_j) { return ngh_xj; }
+  if (i >= N) { return 0.0; }   // out of range reads 0 rather than the next point
+  return ngh_point(i);
+}
 
 fn ngh_at(v: f32) -> f32 {
   ngh_xj = v;

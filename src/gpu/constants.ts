@@ -1,0 +1,18 @@
+// Numbers that TypeScript and WGSL must agree on, in one place. Each is handed to the
+// shaders as a pipeline-overridable constant (the shaders declare them without defaults,
+// so a pipeline created without one fails instead of silently using another value).
+// The few that WGSL cannot take as overrides (sizes of function-scope arrays) are checked
+// against the shader text by test/layout.test.ts.
+
+/** Workgroup size of the 1-D lane kernels (override WG in gpu/shaders/lanes.wgsl). */
+export const LANE_WG = 64;
+/** Workgroup size of reduce_sum (each workgroup sums 2·REDUCE_WG inputs). */
+export const REDUCE_WG = 256;
+/** nn_matmul blocks: each workgroup computes MATMUL_R rows × MATMUL_TN columns, staging MATMUL_TK of K. */
+export const MATMUL_TN = 64;
+export const MATMUL_TK = 32;
+/** rows per matmul block: a function-scope array size in WGSL, so a const there (checked). */
+export const MATMUL_R = 8;
+/** First binding of a WGSL function's data arrays in the gradient harness and in descent. */
+export const DIFF_DATA_BINDING = 4;
+export const DESCENT_DATA_BINDING = 5;
