@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import { ArgumentError, NumgradError } from '../src/core/errors';
 import { compileExpr, ExprError } from '../src/expr/index';
 import { TANH_COEFFS } from '../src/expr/wgsl-helpers';
 
@@ -133,7 +134,8 @@ describe('errors', () => {
   });
   test('opts.n smaller than the variables used names n', () => {
     expect(() => compileExpr('x0 + x3', { n: 2 })).toThrow(/n = 2 is too small: the expression uses x3/);
-    expect(() => compileExpr('x0', { n: 0 })).toThrow(/opts\.n must be a positive integer/);
+    expect(() => compileExpr('x0', { n: 0 })).toThrow(/opts\.n: must be a positive integer, got 0/);
+    expect(() => compileExpr('x0', { n: 0 })).toThrow(ArgumentError);
     expect(() => compileExpr('sum(x) + x[4]', { n: 3 })).toThrow(/n must be at least 5/);
   });
 });
@@ -156,6 +158,27 @@ describe('n inference and input checks', () => {
     expect(() => compileExpr('x0 + x1').gradJs([1])).toThrow(/n = 2 parameters but x has length 1/);
     expect(() => compileExpr('sum(x)').evalJs([])).toThrow(/at least 1 element/);
     expect(() => compileExpr('sum(x) + x3').evalJs([1, 2, 3])).toThrow(/uses x3, so x needs length ≥ 4 but has length 3/);
+  });
+  test('bad arguments are ArgumentErrors naming them; syntax errors are ExprErrors, both NumgradErrors', () => {
+    const arg = (f: () => unknown) => { try { f(); } catch (e) { return e as ArgumentError; } throw new Error('did not throw'); };
+    for (const [f, name] of [
+      [() => compileExpr('x0 + x1').evalJs([1, 2, 3]), 'x'],
+      [() => compileExpr('sum(x)').gradJs([]), 'x'],
+      [() => compileExpr('x0').evalJs(null as never), 'x'],
+      [() => compileExpr(42 as never), 'source'],
+      [() => compileExpr('x0', { n: 1.5 }), 'opts.n'],
+      [() => compileExpr('x0 + x1').derivativeSource(0, 3), 'n'],
+      [() => compileExpr('x0 + x1').derivativeSource(-1), 'i'],
+    ] as const) {
+      const e = arg(f);
+      expect(e, name).toBeInstanceOf(ArgumentError);
+      expect(e.argument).toBe(name);
+      expect(e.message).toMatch(new RegExp(`^numgrad: ${name.replace('.', '\\.')}: `));
+    }
+    const syntax = arg(() => compileExpr('x0 +'));
+    expect(syntax).toBeInstanceOf(ExprError);
+    expect(syntax).toBeInstanceOf(NumgradError);
+    expect(syntax.name).toBe('ExprError');
   });
   test('reductions resolve the length at call time', () => {
     const c = compileExpr('sum(x^2)');
@@ -236,6 +259,7 @@ describe('derivativeSource', () => {
   });
   test('index out of range', () => {
     expect(() => compileExpr('x0 + x1').derivativeSource(2)).toThrow(/i must be an integer in \[0, 1\]/);
+    expect(() => compileExpr('x0 + x1').derivativeSource(2)).toThrow(ArgumentError);
   });
 });
 

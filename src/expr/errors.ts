@@ -1,12 +1,13 @@
+import { NumgradError } from '../core/errors';
+
 /** A malformed expression: where (1-based column) and what was expected there. */
-export class ExprError extends Error {
+export class ExprError extends NumgradError {
   readonly column: number;
   readonly expected: string;
   readonly source: string;
 
   constructor(source: string, column: number, expected: string, detail: string) {
     super(`numgrad: ${detail}\n  ${source}\n  ${' '.repeat(Math.max(0, column - 1))}^`);
-    this.name = 'ExprError';
     this.source = source;
     this.column = column;
     this.expected = expected;

@@ -1,3 +1,4 @@
+import { ArgumentError } from '../core/errors';
 import type { Node } from './ast';
 import { derivative } from './derivative';
 import { ExprError } from './errors';
@@ -33,13 +34,13 @@ export interface CompileOptions {
 }
 
 export function compileExpr(source: string, opts: CompileOptions = {}): CompiledExpr {
-  if (typeof source !== 'string') throw new TypeError(`numgrad: expression must be a string, got ${typeof source}`);
+  if (typeof source !== 'string') throw new ArgumentError('source', `expression must be a string, got ${typeof source}`);
   const parsed = parse(source);
   const minLen = Math.max(parsed.maxIndex + 1, 1);
   let n: number | null = parsed.hasReduction ? null : parsed.scalarX ? 1 : minLen;
   if (opts.n !== undefined) {
     if (!Number.isInteger(opts.n) || opts.n < 1) {
-      throw new RangeError(`numgrad: opts.n must be a positive integer, got ${String(opts.n)}`);
+      throw new ArgumentError('opts.n', `must be a positive integer, got ${String(opts.n)}`);
     }
     if (opts.n < minLen) {
       throw new ExprError(source, parsed.maxIndexCol, `n >= ${minLen}`,
@@ -70,16 +71,16 @@ class Compiled implements CompiledExpr {
 
   private checkX(x: ArrayLike<number>, what: string): void {
     if (x == null || typeof x.length !== 'number') {
-      throw new TypeError(`numgrad: ${what}(x) for '${this.source}': x must be an array of numbers`);
+      throw new ArgumentError('x', `${what}(x) for '${this.source}': x must be an array of numbers`);
     }
     if (this.n !== null) {
       if (x.length !== this.n) {
-        throw new RangeError(`numgrad: ${what}(x) for '${this.source}': the expression has n = ${this.n} parameters but x has length ${x.length}`);
+        throw new ArgumentError('x', `${what}(x) for '${this.source}': the expression has n = ${this.n} parameters but x has length ${x.length}`);
       }
     } else if (x.length < this.minLen) {
-      throw new RangeError(x.length === 0
-        ? `numgrad: ${what}(x) for '${this.source}': x must have at least 1 element`
-        : `numgrad: ${what}(x) for '${this.source}': the expression uses x${this.minLen - 1}, so x needs length ≥ ${this.minLen} but has length ${x.length}`);
+      throw new ArgumentError('x', x.length === 0
+        ? `${what}(x) for '${this.source}': x must have at least 1 element`
+        : `${what}(x) for '${this.source}': the expression uses x${this.minLen - 1}, so x needs length ≥ ${this.minLen} but has length ${x.length}`);
     }
   }
 
@@ -115,14 +116,14 @@ class Compiled implements CompiledExpr {
   derivativeSource(i: number, n?: number): string {
     const size = this.n ?? n;
     if (n !== undefined && this.n !== null && n !== this.n) {
-      throw new RangeError(`numgrad: derivativeSource: '${this.source}' has n = ${this.n}, got n = ${n}`);
+      throw new ArgumentError('n', `derivativeSource: '${this.source}' has n = ${this.n}, got n = ${n}`);
     }
     if (n !== undefined && (!Number.isInteger(n) || n < this.minLen)) {
-      throw new RangeError(`numgrad: derivativeSource: n must be an integer ≥ ${this.minLen}, got ${n}`);
+      throw new ArgumentError('n', `derivativeSource: n must be an integer ≥ ${this.minLen}, got ${n}`);
     }
     if (!Number.isInteger(i) || i < 0 || (size !== undefined && size !== null && i >= size)) {
       const range = size == null ? 'a non-negative integer' : `an integer in [0, ${size - 1}]`;
-      throw new RangeError(`numgrad: derivativeSource: i must be ${range}, got ${i}`);
+      throw new ArgumentError('i', `derivativeSource: i must be ${range}, got ${i}`);
     }
     return printExpr(this.n !== null ? this.knownPartials()[i] : derivative(this.ast, i));
   }

@@ -4,12 +4,11 @@ import type { Runner } from '../../core/backend';
 import { numericalGradient } from '../diff/api';
 import { ArgumentError } from '../../core/errors';
 import { ExprFunction, makeExpr } from '../../functions/fn';
-import { readTensor, unravel, type NestedOut, type NumericInput } from '../../core/input';
+import { readTensor, readValues, unravel, type NestedOut, type NumericInput } from '../../core/input';
 import type { FunctionInput, GradientDetail } from '../diff/api';
 import { Net } from '../nn/net';
 import { paramShapes } from '../nn/ops';
 import type { NetStep } from '../nn/steps';
-import { flatten, type Numeric } from './allclose';
 import { buildReport, type GradCheckReport, type GradPart } from './gradcheck-report';
 
 export type { GradCheckReport, GradCheckElement, NonFiniteElement } from './gradcheck-report';
@@ -40,26 +39,19 @@ function tolerances(ctx: Runner, o: GradCheckOptions, parts: GradPart[]): { rtol
   return { rtol: o.rtol ?? (gpu ? 1e-3 : 1e-5), atol: o.atol ?? (gpu ? 1e-5 : 1e-7) * scale };
 }
 
-/** A user's analytic values: nested or typed, NaN/Inf allowed (they are reported, not refused). */
-function readLoose(v: unknown, name: string): { data: Float64Array; shape: number[] } {
-  if (typeof v === 'number' || ArrayBuffer.isView(v) || Array.isArray(v)) {
-    const { data, shape } = flatten(v as Numeric);
-    if (data.some((d) => typeof d !== 'number')) throw new ArgumentError(name, 'expected numbers');
-    return { data: Float64Array.from(data), shape };
-  }
-  throw new ArgumentError(name, `expected a number or (nested) array of numbers, got ${v === null ? 'null' : typeof v}`);
-}
-
-/** Reads a user analytic gradient into the parts' shapes (a net: an object by param name, or W for SimpleNet). */
+/**
+ * Reads a user analytic gradient into the parts' shapes (a net: an object by param name, or
+ * W for SimpleNet). NaN/Inf are kept: the report lists them rather than refusing them.
+ */
 function readAnalytic(a: unknown, parts: { name: string; shape: number[] }[]): Float64Array[] {
   if (parts.length === 1 && (Array.isArray(a) || typeof a === 'number' || a instanceof Float64Array || a instanceof Float32Array)) {
-    return [checkShape(readLoose(a, 'analytic'), parts[0].shape, 'analytic')];
+    return [checkShape(readValues(a, 'analytic'), parts[0].shape, 'analytic')];
   }
   if (a === null || typeof a !== 'object') throw new ArgumentError('analytic', `expected ${parts.map((p) => p.name).join(', ')} by name`);
   return parts.map(({ name, shape }) => {
     const v = (a as Record<string, unknown>)[name];
     if (v === undefined) throw new ArgumentError('analytic', `missing ${name} (shape [${shape.join(', ')}])`);
-    return checkShape(readLoose(v, `analytic.${name}`), shape, `analytic.${name}`);
+    return checkShape(readValues(v, `analytic.${name}`), shape, `analytic.${name}`);
   });
 }
 
@@ -90,7 +82,7 @@ export async function gradCheckFn(ctx: Runner, f0: unknown, x: NumericInput, opt
   const grad = readTensor(detail.value, 'numerical');
   let analytic: Float64Array;
   if (opts.analytic !== undefined) {
-    analytic = checkShape(readLoose(opts.analytic, 'analytic'), grad.shape, 'analytic');
+    analytic = checkShape(readValues(opts.analytic, 'analytic'), grad.shape, 'analytic');
   } else if (f instanceof ExprFunction) {
     const xs = readTensor(x, 'x').data;
     const per = f.n ?? xs.length; // a whole-vector expression: x is one point

@@ -1,6 +1,7 @@
 // The chapter notes' linear regression for batch vs stochastic gradient descent:
 // y = θᵀx + noise, J(θ) = 1/(2m)·Σ (θᵀxⁱ − yⁱ)², ∂J/∂θ_j = (1/m)·Σ (θᵀxⁱ − yⁱ)·xⁱ_j (BGD);
 // SGD uses one sample's cost ½(θᵀxⁱ − yⁱ)², gradient (θᵀxⁱ − yⁱ)·xⁱ.
+import { ArgumentError } from '../../core/errors';
 import { type Mat } from '../nn/cpu/tensor';
 import { Rng } from '../nn/cpu/rng';
 
@@ -31,8 +32,8 @@ export function makeLinearRegression(opts: RegressionOptions): RegressionData {
   const bias = opts.bias ?? true;
   const [lo, hi] = opts.xRange ?? [-1, 1];
   const noise = opts.noiseStd ?? 0.1;
-  if (!Number.isInteger(n) || n < 1) throw new RangeError(`n: expected a positive integer, got ${n}`);
-  if (theta.length < 1) throw new RangeError('theta: expected at least one parameter');
+  if (!Number.isInteger(n) || n < 1) throw new ArgumentError('n', `expected a positive integer, got ${n}`);
+  if (theta.length < 1) throw new ArgumentError('theta', 'expected at least one parameter');
   const d = theta.length;
   const rng = new Rng(opts.seed ?? 0);
   const X: Mat = { rows: n, cols: d, data: new Float64Array(n * d) };

@@ -7,6 +7,7 @@ import type { Runner } from '../../core/backend';
 import { evaluate, numericalGradient } from '../diff/api';
 import { gradientDescent } from './api';
 import { ArgumentError } from '../../core/errors';
+import { readMatrix, readTensor } from '../../core/input';
 import { WgslFunction } from '../../functions/fn';
 import { Rng } from '../nn/cpu/rng';
 import type { Mat } from '../nn/cpu/tensor';
@@ -55,23 +56,14 @@ for (var r = 0u; r < k; r++) {
 }
 return s / (2.0 * f32(k));`;
 
-/** A float64 matrix from either input form, checked against y. */
+/** A float64 matrix from either input form (core's readMatrix), checked against y. */
 export function toMat(X: Mat | number[][], y: ArrayLike<number>): Mat {
-  let M: Mat;
-  if (Array.isArray(X)) {
-    const cols = X[0]?.length ?? 0;
-    if (X.length === 0 || cols === 0 || X.some((r) => !Array.isArray(r) || r.length !== cols)) {
-      throw new ArgumentError('X', 'expected a non-empty matrix: rows of equal length');
-    }
-    M = { rows: X.length, cols, data: Float64Array.from(X.flat()) };
-  } else if (X && typeof X === 'object' && X.data && X.rows * X.cols === X.data.length && X.rows > 0) {
-    M = X;
-  } else {
-    throw new ArgumentError('X', 'expected number[][] or { rows, cols, data }');
+  const M = readMatrix(X, 'X', { vector: false });
+  const other = ArrayBuffer.isView(y) && !(y instanceof DataView) && !(y instanceof Float32Array) && !(y instanceof Float64Array);
+  const yt = readTensor(other ? Float64Array.from(y) : y, 'y'); // numbers, finite
+  if (yt.shape.length !== 1 || yt.data.length !== M.rows) {
+    throw new ArgumentError('y', `expected ${M.rows} values (one per row of X), got shape [${yt.shape.join(', ')}]`);
   }
-  if (!y || y.length !== M.rows) throw new ArgumentError('y', `expected ${M.rows} values (one per row of X), got ${y?.length}`);
-  for (let i = 0; i < M.data.length; i++) if (!Number.isFinite(M.data[i])) throw new ArgumentError('X', `element ${i} is ${M.data[i]}`);
-  for (let i = 0; i < y.length; i++) if (!Number.isFinite(y[i])) throw new ArgumentError('y', `y[${i}] is ${y[i]}`);
   return M;
 }
 

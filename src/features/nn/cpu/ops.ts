@@ -1,5 +1,6 @@
 // Float64 ops for the networks. The *Into variants write into caller-owned buffers so the
 // numerical gradient can evaluate tens of thousands of losses without allocating.
+import { ArgumentError } from '../../../core/errors';
 import { type Mat, type MatInput, zeros, shapeOf, toMat } from './tensor';
 import { type Target, type TargetInput, toTarget, targetLabels, argmaxRow } from './targets';
 
@@ -12,10 +13,10 @@ export const CE_EPS = 1e-7;
  */
 export function matmulInto(A: Mat, B: Mat, C: Mat): Mat {
   if (A.cols !== B.rows) {
-    throw new RangeError(`matmul: A is ${shapeOf(A)} but B is ${shapeOf(B)}; A.cols must equal B.rows`);
+    throw new ArgumentError('B', `matmul: A is ${shapeOf(A)} but B is ${shapeOf(B)}; A.cols must equal B.rows`);
   }
   if (C.rows !== A.rows || C.cols !== B.cols) {
-    throw new RangeError(`matmul: out is ${shapeOf(C)}, expected ${A.rows}×${B.cols}`);
+    throw new ArgumentError('out', `matmul: out is ${shapeOf(C)}, expected ${A.rows}×${B.cols}`);
   }
   const n = A.cols, m = B.cols, a = A.data, b = B.data, c = C.data;
   for (let r = 0; r < A.rows; r++) {
@@ -36,7 +37,7 @@ export function matmul(A: Mat, B: Mat): Mat {
 /** out[r][c] = M[r][c] + bias[c]; out may be M. */
 export function addBiasInto(M: Mat, bias: ArrayLike<number>, out: Mat): Mat {
   if (bias.length !== M.cols) {
-    throw new RangeError(`addBias: bias has length ${bias.length} but M is ${shapeOf(M)}`);
+    throw new ArgumentError('bias', `addBias: bias has length ${bias.length} but M is ${shapeOf(M)}`);
   }
   const { rows, cols } = M;
   for (let r = 0; r < rows; r++) {
@@ -166,7 +167,7 @@ export function isTarget(t: unknown): t is Target {
 /** C = Aᵀ·B (A is n×p, B is n×m, C is p×m): weight gradients xᵀ·δ. */
 export function matmulTransAInto(A: Mat, B: Mat, C: Mat): Mat {
   if (A.rows !== B.rows) {
-    throw new RangeError(`matmulTransA: A is ${shapeOf(A)} but B is ${shapeOf(B)}; rows must match`);
+    throw new ArgumentError('B', `matmulTransA: A is ${shapeOf(A)} but B is ${shapeOf(B)}; rows must match`);
   }
   const n = A.rows, p = A.cols, m = B.cols;
   C.data.fill(0);
@@ -182,7 +183,7 @@ export function matmulTransAInto(A: Mat, B: Mat, C: Mat): Mat {
 /** C = A·Bᵀ (A is n×m, B is p×m, C is n×p): back through a weight, δ·Wᵀ. */
 export function matmulTransBInto(A: Mat, B: Mat, C: Mat): Mat {
   if (A.cols !== B.cols) {
-    throw new RangeError(`matmulTransB: A is ${shapeOf(A)} but B is ${shapeOf(B)}; cols must match`);
+    throw new ArgumentError('B', `matmulTransB: A is ${shapeOf(A)} but B is ${shapeOf(B)}; cols must match`);
   }
   const n = A.rows, m = A.cols, p = B.rows;
   for (let r = 0; r < n; r++) {

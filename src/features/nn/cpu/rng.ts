@@ -1,5 +1,6 @@
 // Seeded PRNG: xoshiro128** (32-bit state words, so it stays in int32 arithmetic),
 // seeded through splitmix32. Same seed → same stream on every JS engine.
+import { ArgumentError } from '../../../core/errors';
 
 function splitmix32(seed: number): () => number {
   let s = seed >>> 0;
@@ -20,7 +21,7 @@ export class Rng {
   private spare: number | null = null;
 
   constructor(readonly seed: number) {
-    if (!Number.isInteger(seed)) throw new RangeError(`seed: expected an integer, got ${seed}`);
+    if (!Number.isInteger(seed)) throw new ArgumentError('seed', `expected an integer, got ${seed}`);
     // Fold the high bits in too, so seeds differing only above bit 31 still differ.
     const sm = splitmix32((seed ^ Math.floor(seed / 2 ** 32)) >>> 0);
     this.s0 = sm(); this.s1 = sm(); this.s2 = sm(); this.s3 = sm();
@@ -64,7 +65,7 @@ export class Rng {
 
   /** Integer in [0, n), unbiased (rejection on the 32-bit range). */
   int(n: number): number {
-    if (!Number.isInteger(n) || n <= 0 || n > 2 ** 32) throw new RangeError(`int: n must be an integer in [1, 2^32], got ${n}`);
+    if (!Number.isInteger(n) || n <= 0 || n > 2 ** 32) throw new ArgumentError('n', `int: n must be an integer in [1, 2^32], got ${n}`);
     const limit = 2 ** 32 - (2 ** 32 % n);
     let x: number;
     do x = this.nextU32(); while (x >= limit);

@@ -1,6 +1,7 @@
 // The book's simpleNet: one weight matrix W (inputSize×outputSize, default 2×3, W ~ N(0,1)),
 // predict = x·W, loss = cross_entropy_error(softmax(x·W), t). x is one sample (a vector)
 // or a batch (rows); results are always matrices (a vector x gives 1 row).
+import { ArgumentError } from '../../../core/errors';
 import { type Mat, type MatInput, zeros, toMat, shapeOf, assertStep } from './tensor';
 import { BOOK_H } from '../../../core/steps';
 import { type Target, type TargetInput, toTarget } from './targets';
@@ -27,7 +28,7 @@ export class SimpleNet {
     if (opts.W !== undefined) {
       this.W = toMat(opts.W, 'W');
       if (opts.inputSize !== undefined && opts.inputSize !== this.W.rows) {
-        throw new RangeError(`W: inputSize ${opts.inputSize} but W is ${shapeOf(this.W)}`);
+        throw new ArgumentError('W', `inputSize ${opts.inputSize} but W is ${shapeOf(this.W)}`);
       }
     } else {
       const rows = opts.inputSize ?? 2, cols = opts.outputSize ?? 3;

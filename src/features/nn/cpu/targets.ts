@@ -1,6 +1,8 @@
 // Targets come as label indices or one-hot rows; both are normalised here once, so the
 // loss, gradient and accuracy code never re-decides which it got.
-import { type Mat, isMat, shapeOf, assertFinite } from './tensor';
+import { ArgumentError } from '../../../core/errors';
+import { readMatrix, readTensor } from '../../../core/input';
+import { type Mat, isMat, shapeOf } from './tensor';
 
 export type TargetInput = Mat | Int32Array | Float64Array | number[] | number[][];
 
@@ -17,47 +19,32 @@ export type Target =
  */
 export function toTarget(t: TargetInput, batch: number, classes: number, name = 't'): Target {
   if (t instanceof Int32Array) return labelsTarget(t, batch, classes, name);
-  if (isMat(t) || (Array.isArray(t) && t.length > 0 && Array.isArray(t[0]))) {
-    let m: Mat;
-    if (isMat(t)) {
-      m = { rows: t.rows, cols: t.cols, data: Float64Array.from(t.data) };
-    } else {
-      const rows = t as number[][];
-      const w = rows[0].length;
-      m = { rows: rows.length, cols: w, data: new Float64Array(rows.length * w) };
-      rows.forEach((row, r) => {
-        if (row.length !== w) throw new RangeError(`${name}: ragged one-hot rows (row 0 has ${w}, row ${r} has ${row.length})`);
-        m.data.set(row, r * w);
-      });
-    }
+  if (!isMat(t) && !Array.isArray(t) && !(t instanceof Float64Array) && !((t as unknown) instanceof Float32Array)) {
+    throw new ArgumentError(name, 'expected labels (Int32Array | number[]) or one-hot rows (Mat | number[][])');
+  }
+  if (isMat(t) || Array.isArray(t[0])) {
+    const m = readMatrix(t, name, { vector: false });
     if (m.rows !== batch || m.cols !== classes) {
-      throw new RangeError(`${name}: one-hot targets must be ${batch}×${classes} to match y, got ${shapeOf(m)}`);
+      throw new ArgumentError(name, `one-hot targets must be ${batch}×${classes} to match y, got ${shapeOf(m)}`);
     }
-    assertFinite(m.data, name, m.cols);
     return { kind: 'onehot', t: m };
   }
-  if (Array.isArray(t) || t instanceof Float64Array) {
-    const v = t as ArrayLike<number>;
-    if (v.length === batch) return labelsTarget(v, batch, classes, name);
-    if (batch === 1 && v.length === classes) {
-      const m = { rows: 1, cols: classes, data: Float64Array.from(v) };
-      assertFinite(m.data, name);
-      return { kind: 'onehot', t: m };
-    }
-    throw new RangeError(
-      `${name}: expected ${batch} labels or one-hot ${batch}×${classes}, got a vector of length ${v.length}`,
-    );
-  }
-  throw new TypeError(`${name}: expected labels (Int32Array | number[]) or one-hot rows (Mat | number[][])`);
+  const v = readTensor(t, name).data; // 1-D here: deeper nesting starts with an array
+  if (v.length === batch) return labelsTarget(v, batch, classes, name);
+  if (batch === 1 && v.length === classes) return { kind: 'onehot', t: { rows: 1, cols: classes, data: v } };
+  throw new ArgumentError(
+    name,
+    `expected ${batch} labels or one-hot ${batch}×${classes}, got a vector of length ${v.length}`,
+  );
 }
 
 function labelsTarget(v: ArrayLike<number>, batch: number, classes: number, name: string): Target {
-  if (v.length !== batch) throw new RangeError(`${name}: expected ${batch} labels, got ${v.length}`);
+  if (v.length !== batch) throw new ArgumentError(name, `expected ${batch} labels, got ${v.length}`);
   const labels = new Int32Array(batch);
   for (let b = 0; b < batch; b++) {
     const l = v[b];
     if (!Number.isInteger(l) || l < 0 || l >= classes) {
-      throw new RangeError(`${name}: label ${l} at [${b}] is not an integer in [0, ${classes})`);
+      throw new ArgumentError(name, `label ${l} at [${b}] is not an integer in [0, ${classes})`);
     }
     labels[b] = l;
   }

