@@ -84,7 +84,3 @@ describeBackends('gradCheck', (ctx, kind) => {
     expect(bad.worst).toMatchObject({ param: 'x', index: [1] });
   });
 });
-
-describe('gradcheck file', () => {
-  it('prints its seed', () => expect(Number.isFinite(seed)).toBe(true));
-});

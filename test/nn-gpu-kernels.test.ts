@@ -1,5 +1,5 @@
 // Every nn_* kernel on the GPU against a float64 computation written here (independent of
-// both the kernels and src/nn/cpu), on random odd shapes (batches not a multiple of any
+// both the kernels and src/features/nn/cpu), on random odd shapes (batches not a multiple of any
 // workgroup size). Seeds are printed.
 import { encodeMathProbe } from './support/math-probe';
 import { describe, expect, it } from 'vitest';
@@ -212,7 +212,3 @@ describeBackends('WGSL expm1f / log1pf / sigmoidf vs float64', (ctx) => {
     }
   });
 }, ['webgpu']);
-
-describe('nn kernels file', () => {
-  it('prints its seed', () => expect(Number.isFinite(seed)).toBe(true));
-});
