@@ -13,6 +13,8 @@ import { rng, seedFromEnv, uniform } from './helpers/random';
 const seed = seedFromEnv('browser');
 const bundle = join(repoRoot, 'dist/browser.js');
 const BUILD_HINT = 'dist/browser.js is missing: run `npm run build` first';
+/** The demo page's chapter module: apps/chapter built for the browser (rollup.config.js). */
+const chapterBundle = join(repoRoot, 'web/build/chapter.js');
 
 /** describe() that needs a chromium: skipped with a hint without one, failed under REQUIRE_BROWSER=1. */
 function describeBrowser(name: string, body: () => void): void {
@@ -145,6 +147,13 @@ describe('browser bundle', () => {
     expect(offending, offending.join('\n')).toEqual([]);
   });
 
+  it('web/build/chapter.js (the page\'s chapter module) reaches the library only through ../../dist/browser.js, and nothing bare (no node:)', () => {
+    expect(existsSync(chapterBundle), 'web/build/chapter.js is missing: run `npm run build` first').toBe(true);
+    const { files, offending } = scan(chapterBundle);
+    expect(files).toContain(bundle); // the page's own copy of the library: one module instance
+    expect(offending, offending.join('\n')).toEqual([]);
+  });
+
   it('the scan does catch the Node build, which loads Dawn', () => {
     const node = join(repoRoot, 'dist/node.js');
     expect(existsSync(node), 'run `npm run build` first').toBe(true);
@@ -190,6 +199,16 @@ describeBrowser('browser: WebGPU on SwiftShader', () => {
     expect(line).toMatch(/^backend: webgpu — /);
     expect(d.backend).toBe('webgpu');
     expect(d.sections).toEqual(ALL_OK);
+    // the charts: the CLI demo's figure builders, drawn from the same results, with no NaN coordinates
+    const charts = await tp.page.$$eval('img.chart', (els) => els.map((e) => {
+      const img = e as HTMLImageElement;
+      return { alt: img.alt, svg: decodeURIComponent(img.src.slice(img.src.indexOf(',') + 1)) };
+    }));
+    expect(charts.map((c) => c.alt)).toEqual(['f(x) and its tangents at 5 and 10', 'quiver plot of minus the gradient', 'gradient descent paths', 'distance from the minimum per step']);
+    for (const c of charts) expect(c.svg, c.alt).toMatch(/^<svg[^]*<\/svg>\s*$/);
+    for (const c of charts) expect(c.svg, c.alt).not.toMatch(/NaN|Infinity/);
+    expect(charts[1].svg).toContain('(webgpu, one batched call)');
+    expect((charts[1].svg.match(/<path /g) ?? []).length).toBe(324); // one arrow per grid point
 
     // float32 on the device: the book's values to ~1e-4; float64 beside them: the book's printed digits
     expectAllclose(d.derivative.page, [0.2, 0.3], { rtol: 1e-4, atol: 0 }, 'derivative (webgpu)');

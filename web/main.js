@@ -58,7 +58,7 @@ async function main() {
     const { out, done } = frame(s.key, s.title, s.blurb);
     const t0 = performance.now();
     try {
-      const { note, data } = await s.run({ page, cpu }, out);
+      const { note, data } = await s.run({ cpu, gpu: page }, out); // the chapter module's Contexts
       demo[s.key] = data;
       done('ok', `${note} · ${(performance.now() - t0).toFixed(0)} ms`);
     } catch (e) {

@@ -1,5 +1,5 @@
-// Small DOM helpers shared by the demo page's sections. Plots come from the library itself
-// (linePlot, quiverPlot: SVG strings), so the page and the CLI draw the same charts.
+// Small DOM helpers shared by the demo page's sections. Charts arrive as SVG strings from the
+// chapter module (apps/chapter/figures.ts), the same builders the CLI demo writes to files.
 
 /** document.createElement with properties and children. */
 export const h = (tag, props = {}, ...kids) => {

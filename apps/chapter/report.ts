@@ -124,8 +124,8 @@ export function simpleNetText(r: ChapterResults): string {
     '  The book prints loss 0.92806853663411326 from its unrounded W; with the 8-digit W above it is 0.9280682857864075.',
     '',
     '  gradCheck(net, x, t), numerical dW vs backprop:',
-    '  cpu:', indent(s.gradCheck.cpu),
-    `  ${r.auto.backend === 'webgpu' ? 'webgpu' : 'auto'}:`, indent(s.gradCheck.gpu),
+    '  cpu:', indent(s.gradCheck.cpu.text),
+    `  ${r.auto.backend === 'webgpu' ? 'webgpu' : 'auto'}:`, indent(s.gradCheck.gpu.text),
   ].join('\n');
 }
 

@@ -7,11 +7,3 @@ export function flag(args: string[], name: string): string | undefined {
 export function has(args: string[], name: string): boolean {
   return args.includes(`--${name}`);
 }
-
-export function numberFlag(args: string[], name: string, fallback: number): number {
-  const v = flag(args, name);
-  if (v === undefined) return fallback;
-  const n = Number(v);
-  if (!Number.isFinite(n)) throw new Error(`numgrad: --${name}: expected a number, got '${v}'`);
-  return n;
-}

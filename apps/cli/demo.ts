@@ -1,9 +1,10 @@
 // `numgrad demo`: walks chapter 4 on a cpu and an auto context side by side, prints the
-// numbers beside the book's and writes SVG figures. The work lives in src/demo/.
+// numbers beside the book's and writes SVG figures. The work lives in apps/chapter/.
 import { createContext } from 'numgrad';
 import { runChapter } from '../chapter/chapter';
-import { FIGURES, writeFigures } from '../chapter/figures';
+import { FIGURES } from '../chapter/figures';
 import { reportText } from '../chapter/report';
+import { writeFigures } from '../chapter/write-figures';
 import { flag, has } from './args';
 
 export const DEMO_USAGE = `usage: numgrad demo [--out DIR]

@@ -1,0 +1,11 @@
+// What the web page imports (built by rollup into web/build/chapter.js, with `numgrad` pointing
+// at ../../dist/browser.js): the same section computations and figures as the CLI demo.
+// Only browser-safe modules here: write-figures.ts (node:fs) stays out.
+export { BOOK, F1, F2 } from './book';
+export { backendInfo, both, type BackendInfo, type Contexts, type Side } from './sides';
+export {
+  derivativeSection, descentSection, directionalSection, gradientSection, partialSection, quiverGrid, quiverSection,
+  simpleNetSection, tangentSection,
+} from './sections';
+export { REGRESSION, regressionSection } from './regression';
+export { bgdSgdSvg, descentSvg, learningRatesSvg, quiverSvg, tangentSvg, type FigureOptions } from './figures';
