@@ -11,7 +11,7 @@ export const EPS_F32 = 2 ** -23;
  * 'auto' step on the GPU (float32), per parameter: hᵢ = c·max(|xᵢ|, 1).
  * 3-point: c = ∛ε ≈ 4.92e-3 balances the truncation error h²|f‴|/6 against the rounding
  * error ≈ ε|f|/h. 5-point: the truncation error is h⁴|f⁽⁵⁾|/30, so the balance moves to
- * c ≈ 1.1·ε^(1/5) ≈ 0.045; it was measured on exp, tanh and sigmoid (see test/diff-accuracy).
+ * c ≈ 1.1·ε^(1/5) ≈ 0.045; it was measured on exp, tanh and sigmoid (test/diff.test.ts, "accuracy").
  */
 export const GPU_C3 = Math.cbrt(EPS_F32);
 export const GPU_C5 = 0.045;

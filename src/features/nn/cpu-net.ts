@@ -1,4 +1,4 @@
-// The float64 NetImpl: helper classes of src/nn/cpu do the work (they are the reference).
+// The float64 NetImpl: helper classes of src/features/nn/cpu do the work (they are the reference).
 import type { Mat } from './cpu/tensor';
 import { SimpleNet as CpuSimple } from './cpu/simple-net';
 import { TwoLayerNet as CpuTwoLayer, type TwoLayerParams } from './cpu/two-layer-net';

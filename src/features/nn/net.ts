@@ -10,7 +10,7 @@ import { checkMethod, checkNetStep, resolveNetStep, type NetStep } from './steps
 import { trainNet, type TrainOptions, type TrainResult } from './train';
 
 export interface NetGradientOptions {
-  /** 'auto' (default): 1e-4 on the CPU (the book's); on the GPU see steps.ts. An explicit h is honoured. */
+  /** 'auto' (default): 1e-4 on the CPU (the book's); on the GPU see src/core/steps.ts. An explicit h is honoured. */
   h?: NetStep;
   /** 'structured' (default): loss differences from the cached forward pass; 'generic': a whole forward per perturbed copy (small nets, for checks). */
   method?: GradMethod;

@@ -1,6 +1,6 @@
 // The book's TwoLayerNet on either backend: affine → sigmoid → affine → softmax,
 // cross-entropy loss. Params W1 (I×H), b1 (H), W2 (H×K), b2 (K); W = weightInitStd·randn
-// drawn W1 then W2 from the seeded Rng (as src/nn/cpu does), b = 0.
+// drawn W1 then W2 from the seeded Rng (as src/features/nn/cpu does), b = 0.
 import type { Runner } from '../../core/backend';
 import { ArgumentError } from '../../core/errors';
 import { readTensor } from '../../core/input';

@@ -66,7 +66,7 @@ export class GpuNet implements NetImpl {
     const chunks = Math.ceil(b.rows / EVAL_CHUNK);
     const partials = alloc(this.rt, chunks, 1, 'numgrad-nn-partials');
     try {
-      let p = new Float32Array(0);
+      let p: Float32Array = new Float32Array(0);
       for (let c = 0; c < chunks; c++) {
         const s = c * EVAL_CHUNK, n = Math.min(EVAL_CHUNK, b.rows - s);
         await this.rt.withEncoder('numgrad-nn-eval', async (enc) => {

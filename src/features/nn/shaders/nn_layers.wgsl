@@ -1,5 +1,5 @@
 // Row-wise and element-wise kernels of the nets, one entry point each (one lane per
-// element or per row; 1-D lanes over a possibly 2-D grid, see webgpu/grid.ts).
+// element or per row; 1-D lanes over a possibly 2-D grid, see src/gpu/grid.ts).
 //   sigmoid_fwd: z = sigma(a), zm = sigma(-a) (1 - z without the cancellation)
 //   sigmoid_back: d = g · z · zm (back through the sigmoid)
 //   softmax_rows: y = softmax(a) per row, max subtracted; yc[k] = sum over c != k of y[c]
