@@ -7,7 +7,9 @@ export default defineConfig({
   // The apps import the library by its package name, as a user would; in tests that is the source.
   resolve: { alias: [{ find: /^numgrad$/, replacement: fileURLToPath(new URL('./src/entry-node.ts', import.meta.url)) }] },
   test: {
-    include: ['test/**/*.test.ts'],
+    // Two tiers: `npm test` runs test/*.test.ts; `npm run test:slow` runs test/slow/ (the
+    // browser, the float32 emulation, CLI training). The README's test command runs both.
+    include: process.env.NUMGRAD_TIER === 'slow' ? ['test/slow/**/*.test.ts'] : ['test/*.test.ts'],
     // Dawn is a native addon: forks keep each test file in its own process, and a
     // software GPU on 2 cores needs generous time for the first pipeline compile.
     pool: 'forks',

@@ -5,10 +5,10 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { webgpuAdapter } from './helpers/backends';
-import { train } from '../apps/cli/train';
-import { Progress, progressLine } from '../apps/cli/progress';
-import { smooth } from '../apps/cli/train-report';
+import { webgpuAdapter } from '../helpers/backends';
+import { train } from '../../apps/cli/train';
+import { Progress, progressLine } from '../../apps/cli/progress';
+import { smooth } from '../../apps/cli/train-report';
 
 function sink(isTTY = false) {
   const chunks: string[] = [];

@@ -3,15 +3,15 @@
 // Both are measured against the float64 exact analytic gradient at the *same* float32-rounded
 // parameters and inputs, so only the method's own error is counted.
 import { describe, it, expect } from 'vitest';
-import { type Mat } from '../src/features/nn/cpu/tensor';
-import { Rng } from '../src/features/nn/cpu/rng';
-import { SimpleNet } from '../src/features/nn/cpu/simple-net';
-import { TwoLayerNet, type TwoLayerParams } from '../src/features/nn/cpu/two-layer-net';
+import { type Mat } from '../../src/features/nn/cpu/tensor';
+import { Rng } from '../../src/features/nn/cpu/rng';
+import { SimpleNet } from '../../src/features/nn/cpu/simple-net';
+import { TwoLayerNet, type TwoLayerParams } from '../../src/features/nn/cpu/two-layer-net';
 import {
   structuredNumericalGradientF32, naiveNumericalGradientF32,
   simpleNetStructuredGradientF32, simpleNetNaiveGradientF32, twoLayerLossF32,
-} from './support/f32-emulation';
-import { expm1F32, log1pF32 } from './support/f32-math';
+} from '../support/f32-emulation';
+import { expm1F32, log1pF32 } from '../support/f32-math';
 
 const fr = Math.fround;
 

@@ -6,9 +6,9 @@ import { dirname, join } from 'node:path';
 import { parseAst } from 'rollup/parseAst';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserRequired, chromiumPath, repoRoot, startBrowser, type BrowserSession } from './helpers/browser';
-import { expectAllclose } from './helpers/allclose';
-import { rng, seedFromEnv, uniform } from './helpers/random';
+import { browserRequired, chromiumPath, repoRoot, startBrowser, type BrowserSession } from '../helpers/browser';
+import { expectAllclose } from '../helpers/allclose';
+import { rng, seedFromEnv, uniform } from '../helpers/random';
 
 const seed = seedFromEnv('browser');
 const bundle = join(repoRoot, 'dist/browser.js');
