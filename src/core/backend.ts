@@ -36,7 +36,7 @@ export interface Runner {
    */
   exec<J, R>(op: Op<J, R>, job: J): Promise<R>;
   /** Runs a body that needs the backend itself (nets keep state on it), with the same fallback. */
-  run<T>(body: (b: Backend) => Promise<T>): Promise<T>;
+  run<T>(body: (b: Backend) => Promise<T>, operation?: string): Promise<T>;
 }
 
 /** Runs an Op on a given backend. */

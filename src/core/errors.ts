@@ -26,8 +26,13 @@ export class NoAdapterError extends NumgradError {
 
 /** The GPU device went away (driver reset, device.destroy(), tab backgrounded...). */
 export class DeviceLostError extends NumgradError {
-  constructor(readonly reason: string, detail: string) {
-    super(`numgrad: WebGPU device lost (${reason})${detail ? ': ' + detail : ''}`);
+  constructor(readonly reason: string, readonly detail: string, readonly operation: string | null = null) {
+    super(`numgrad: WebGPU device lost${operation ? ` during ${operation}` : ''} (${reason})${detail ? ': ' + detail : ''}`);
+  }
+
+  /** The same loss, naming the operation that was running when it happened. */
+  during(operation: string): DeviceLostError {
+    return this.operation ? this : new DeviceLostError(this.reason, this.detail, operation);
   }
 }
 

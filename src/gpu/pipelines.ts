@@ -2,17 +2,38 @@ import { ShaderCompileError } from '../core/errors';
 
 export type Constants = Record<string, number>;
 
+/** Pipelines kept per device before the least recently used one is dropped. */
+export const PIPELINE_CACHE_SIZE = 128;
+
 /**
  * Compiled compute pipelines keyed by shader name + sorted override constants. The cache
- * stores promises, so concurrent callers of the same key share one compile.
+ * stores promises, so concurrent callers of the same key share one compile. It keeps the
+ * `capacity` most recently used pipelines (a Map iterates in insertion order, and a hit is
+ * moved to the end); a dropped pipeline's module goes too once no kept pipeline uses it,
+ * so every distinct expression does not hold its compiled code for the life of the context.
  */
 export class PipelineCache {
-  private readonly pipelines = new Map<string, Promise<GPUComputePipeline>>();
+  private readonly pipelines = new Map<string, { module: string; p: Promise<GPUComputePipeline> }>();
   private readonly modules = new Map<string, Promise<GPUShaderModule>>();
   /** number of pipelines actually compiled (for tests of reuse) */
   compiles = 0;
+  /** pipelines dropped to stay within capacity */
+  evictions = 0;
+
+  /** pipelines kept; lowered in tests to exercise eviction */
+  capacity = PIPELINE_CACHE_SIZE;
 
   constructor(private readonly device: GPUDevice) {}
+
+  /** Forgets every pipeline and module (dispose). */
+  clear(): void {
+    this.pipelines.clear();
+    this.modules.clear();
+  }
+
+  get moduleCount(): number {
+    return this.modules.size;
+  }
 
   static key(name: string, constants: Constants = {}): string {
     const keys = Object.keys(constants).sort();
@@ -29,14 +50,31 @@ export class PipelineCache {
    */
   get(name: string, code: string, constants: Constants = {}, entryPoint = 'main'): Promise<GPUComputePipeline> {
     const key = PipelineCache.key(name, constants) + '|' + entryPoint;
-    let p = this.pipelines.get(key);
-    if (!p) {
-      p = this.compile(name, code, constants, entryPoint);
-      this.pipelines.set(key, p);
-      // A failed compile must not poison the cache: the next caller gets a fresh try.
-      p.catch(() => this.pipelines.delete(key));
+    const hit = this.pipelines.get(key);
+    if (hit) {
+      this.pipelines.delete(key);
+      this.pipelines.set(key, hit);
+      return hit.p;
     }
+    const p = this.compile(name, code, constants, entryPoint);
+    this.pipelines.set(key, { module: name, p });
+    // A failed compile must not poison the cache: the next caller gets a fresh try.
+    p.catch(() => {
+      if (this.pipelines.get(key)?.p === p) this.pipelines.delete(key);
+    });
+    this.evict();
     return p;
+  }
+
+  private evict(): void {
+    while (this.pipelines.size > this.capacity) {
+      const [oldest, entry] = this.pipelines.entries().next().value as [string, { module: string }];
+      this.pipelines.delete(oldest);
+      this.evictions++;
+      let used = false;
+      for (const e of this.pipelines.values()) if (e.module === entry.module) { used = true; break; }
+      if (!used) this.modules.delete(entry.module);
+    }
   }
 
   private module(name: string, code: string): Promise<GPUShaderModule> {

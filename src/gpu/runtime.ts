@@ -28,16 +28,22 @@ export class GpuRuntime {
   /** set once the device is lost; every later call throws it */
   lostError: DeviceLostError | null = null;
   private disposed = false;
+  /** set by close(): calls already running fail at their next step with DisposedError */
+  private closing = false;
+  private disposing: Promise<void> | null = null;
   private readonly uncaptured: string[] = [];
   private readonly lostListeners = new Set<(e: DeviceLostError) => void>();
+  /** validation errors of submitted work, one promise per submit, awaited at the next readback */
+  private scopes: Promise<GPUError | null>[] = [];
+  /** the GPU instance the device came from, held until the device is gone (Dawn needs it alive) */
   private gpu: GPU | null;
   /** per encoder: buffers its recorded work reads, released when it is submitted or dropped */
   private readonly pending = new Map<GPUCommandEncoder, GPUBuffer[]>();
 
-  private constructor(readonly device: GPUDevice, acquired: AcquiredAdapter) {
-    this.gpu = acquired.gpu;
-    this.source = acquired.source;
-    this.info = describeAdapter(acquired.adapter);
+  private constructor(readonly device: GPUDevice, info: AdapterInfo, source: string, gpu: GPU | null, readonly ownsDevice: boolean) {
+    this.gpu = gpu;
+    this.source = source;
+    this.info = info;
     this.limits = device.limits;
     this.pool = new BufferPool(device, device.limits.maxBufferSize);
     this.pipelines = new PipelineCache(device);
@@ -46,12 +52,14 @@ export class GpuRuntime {
       this.lostError = new DeviceLostError(info.reason ?? 'unknown', info.message ?? '');
       for (const l of this.lostListeners) l(this.lostError);
     });
-    // Never swallowed: kept and thrown at the next call, and logged at once.
-    device.onuncapturederror = (ev: GPUUncapturedErrorEvent) => {
-      const msg = ev.error?.message ?? String(ev.error);
-      this.uncaptured.push(msg);
-      console.error(`numgrad: uncaptured WebGPU error: ${msg}`);
+    // Every submit has its own error scope, so this only sees errors from outside numgrad's
+    // calls (an app sharing the device): kept and thrown at the next call, never printed.
+    const onError = (ev: Event) => {
+      const e = (ev as GPUUncapturedErrorEvent).error;
+      this.uncaptured.push(e?.message ?? String(e));
     };
+    if (typeof device.addEventListener === 'function') device.addEventListener('uncapturederror', onError);
+    else (device as GPUDevice).onuncapturederror = onError;
   }
 
   /** The limits numgrad plans with, as plain numbers (ctx.limits). */
@@ -69,7 +77,17 @@ export class GpuRuntime {
 
   static async create(acquired: AcquiredAdapter): Promise<GpuRuntime> {
     const device = await requestDevice(acquired.adapter);
-    return new GpuRuntime(device, acquired);
+    return new GpuRuntime(device, describeAdapter(acquired.adapter), acquired.source, acquired.gpu, true);
+  }
+
+  /** A runtime on a device the app already has; numgrad never destroys it. */
+  static fromDevice(device: GPUDevice): GpuRuntime {
+    const info = (device as GPUDevice & { adapterInfo?: GPUAdapterInfo }).adapterInfo;
+    const compat = !device.features.has('core-features-and-limits' as GPUFeatureName);
+    return new GpuRuntime(device, {
+      vendor: info?.vendor ?? '', architecture: info?.architecture ?? '', device: info?.device ?? '',
+      description: info?.description ?? '', isFallbackAdapter: false, featureLevel: compat ? 'compatibility' : 'core',
+    }, 'app device', null, false);
   }
 
   onLost(listener: (e: DeviceLostError) => void): () => void {
@@ -80,7 +98,7 @@ export class GpuRuntime {
   /** Throws if the runtime can no longer be used, or the device reported an error. */
   check(): void {
     if (this.lostError) throw this.lostError; // before 'disposed': a lost device is disposed by its context
-    if (this.disposed) throw new DisposedError();
+    if (this.disposed || this.closing) throw new DisposedError();
     if (this.uncaptured.length) {
       const msgs = this.uncaptured.splice(0);
       throw new GpuError(`numgrad: WebGPU reported: ${msgs.join('; ')}`);
@@ -212,14 +230,29 @@ export class GpuRuntime {
     for (const b of bufs) if (b) list.push(b);
   }
 
+  /**
+   * Submits `encoder` inside its own validation scope (push and pop are synchronous around
+   * finish and submit, so concurrent calls cannot interleave scopes); the scope's result is
+   * awaited by the next readback or settle, which rejects with it.
+   */
   submit(encoder: GPUCommandEncoder): void {
     const list = this.pending.get(encoder);
     this.pending.delete(encoder);
+    this.device.pushErrorScope('validation');
     try {
       this.device.queue.submit([encoder.finish()]);
     } finally {
+      this.scopes.push(this.device.popErrorScope().catch(() => null));
       this.release(...(list ?? []));
     }
+  }
+
+  /** Throws the first validation error of the work submitted so far, if any. */
+  private async checkScopes(): Promise<void> {
+    if (this.scopes.length === 0) return;
+    const errs = await Promise.all(this.scopes.splice(0));
+    const first = errs.find((e) => e);
+    if (first) throw new GpuError(`numgrad: WebGPU rejected the submitted work: ${first.message}`);
   }
 
   /** Gives back what an encoder that will never be submitted was holding. */
@@ -250,6 +283,7 @@ export class GpuRuntime {
       enc.copyBufferToBuffer(src, offsetElems * 4, staging, 0, bytes);
       this.submit(enc);
       const ab = await mapAndCopy(staging, bytes);
+      await this.checkScopes();
       this.check();
       return new Float32Array(ab);
     } catch (e) {
@@ -277,6 +311,7 @@ export class GpuRuntime {
       }
       this.submit(encoder);
       const all = new Float32Array(await mapAndCopy(staging, Math.max(4, total * 4)));
+      await this.checkScopes();
       this.check();
       off = 0;
       return parts.map((p) => all.slice(off, (off += p.count)));
@@ -292,15 +327,39 @@ export class GpuRuntime {
   async settle(): Promise<void> {
     this.check();
     await this.device.queue.onSubmittedWorkDone();
+    await this.checkScopes();
     this.check();
   }
 
-  async dispose(): Promise<void> {
-    if (this.disposed) return;
-    this.disposed = true;
-    this.pool.dispose();
-    this.device.destroy();
-    this.gpu = null;
+  /** Refuses new work: every later check() throws DisposedError (dispose() follows). */
+  close(): void {
+    this.closing = true;
+  }
+
+  /**
+   * Releases everything, in an order Dawn survives: the queue drains first (nothing may
+   * still read a buffer we destroy), then buffers and pipelines go, then the device (only
+   * if numgrad created it), and the GPU instance is let go only after Dawn has delivered
+   * the device's last callbacks. Idempotent; concurrent callers share one disposal.
+   */
+  dispose(): Promise<void> {
+    this.disposing ??= (async () => {
+      this.closing = true;
+      if (!this.lostError) await this.device.queue.onSubmittedWorkDone().catch(() => {});
+      await Promise.all(this.scopes.splice(0));
+      this.disposed = true;
+      this.pipelines.clear();
+      this.pool.dispose();
+      for (const list of this.pending.values()) list.length = 0;
+      this.pending.clear();
+      if (this.ownsDevice) {
+        this.device.destroy();
+        await this.device.lost.catch(() => {});
+      }
+      await new Promise((r) => setTimeout(r, 0));
+      this.gpu = null;
+    })();
+    return this.disposing;
   }
 
   get isDisposed(): boolean {

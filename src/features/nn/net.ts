@@ -7,7 +7,7 @@ import { createNetImpl } from './impl';
 import { readBatch, readX } from './inputs';
 import { type FlatParams, type GradMethod, type NetImpl, type NetSpec, paramShapes } from './ops';
 import { checkMethod, checkNetStep, resolveNetStep, type NetStep } from './steps';
-import { trainNet, type TrainOptions, type TrainResult } from './train';
+import { trainNet, type TrainCheckpoint, type TrainOptions, type TrainResult } from './train';
 
 export interface NetGradientOptions {
   /** 'auto' (default): 1e-4 on the CPU (the book's); on the GPU see src/core/steps.ts. An explicit h is honoured. */
@@ -33,13 +33,28 @@ export abstract class Net {
   /** 'webgpu' | 'cpu': where the parameters live */
   get backend(): 'webgpu' | 'cpu' { return this.implOn.kind; }
 
-  /** The backend's net; rebuilt from the mirror if an 'auto' context fell back to the CPU. */
-  protected live(): NetImpl {
-    if (this.disposed) throw new ArgumentError('net', 'this net has been disposed');
-    const b = this.ctx.current();
+  /** 'SimpleNet' or 'TwoLayerNet', for error messages */
+  protected abstract readonly kind: string;
+
+  /**
+   * Runs `body` on the context's backend with this net's state there. When an 'auto'
+   * context loses its device, the context runs the body again on the CPU, where the net is
+   * rebuilt from the host copy of its parameters (kept current by every call that changes
+   * them, and by training checkpoints).
+   */
+  protected on<T>(what: string, body: (impl: NetImpl) => Promise<T>): Promise<T> {
+    if (this.disposed) return Promise.reject(new ArgumentError('net', 'this net has been disposed'));
+    return this.ctx.run((b) => body(this.implFor(b)), `${this.kind}.${what}`);
+  }
+
+  private implFor(b: Backend): NetImpl {
     if (b !== this.implOn) {
-      this.implOn = b;
+      const old = this.impl;
       this.impl = createNetImpl(b, this.spec, this.mirror);
+      this.implOn = b;
+      try {
+        old.dispose(); // its buffers belong to the lost device's pool
+      } catch { /* nothing to give back on a dead device */ }
     }
     return this.impl;
   }
@@ -49,8 +64,9 @@ export abstract class Net {
   }
 
   protected setFlatParams(p: FlatParams): void {
-    this.live().setParams(p);
+    if (this.disposed) throw new ArgumentError('net', 'this net has been disposed');
     this.mirror = p.map((a) => Float64Array.from(a));
+    this.implFor(this.ctx.current()).setParams(p);
   }
 
   /** Parameters as nested arrays, by name. */
@@ -63,46 +79,48 @@ export abstract class Net {
   /** SimpleNet: logits x·W (the book's predict); TwoLayerNet: softmax probabilities. */
   async predict(x: unknown): Promise<NestedOut> {
     const X = readX(x, this.spec.inputSize);
-    const y = await this.live().predict(X.data, X.rows);
+    const y = await this.on('predict', (impl) => impl.predict(X.data, X.rows));
     return nest(y, X.single ? [this.spec.outputSize] : [X.rows, this.spec.outputSize]);
   }
 
   /** The book's cross-entropy −Σ t·log(y + 1e-7) / batch. */
   async loss(x: unknown, t: unknown): Promise<number> {
     const { batch } = readBatch(x, t, this.spec.inputSize, this.spec.outputSize);
-    return this.live().loss(batch);
+    return this.on('loss', (impl) => impl.loss(batch));
   }
 
   /** Fraction of samples whose argmax is the label. */
   async accuracy(x: unknown, t: unknown): Promise<number> {
     const { batch } = readBatch(x, t, this.spec.inputSize, this.spec.outputSize);
-    return this.live().accuracy(batch);
+    return this.on('accuracy', (impl) => impl.accuracy(batch));
   }
 
   protected async numericalFlat(x: unknown, t: unknown, opts: NetGradientOptions = {}): Promise<{ g: FlatParams; h: number }> {
     const h0 = checkNetStep(opts.h);
     const method = checkMethod(opts.method);
     const { batch } = readBatch(x, t, this.spec.inputSize, this.spec.outputSize);
-    const impl = this.live();
-    const h = resolveNetStep(h0, this.implOn.kind, method);
-    return { g: await impl.numericalGradient(batch, h, method), h };
+    return this.on('numericalGradient', async (impl) => {
+      const h = resolveNetStep(h0, impl.kind, method);
+      return { g: await impl.numericalGradient(batch, h, method), h };
+    });
   }
 
   protected async gradientFlat(x: unknown, t: unknown): Promise<FlatParams> {
     const { batch } = readBatch(x, t, this.spec.inputSize, this.spec.outputSize);
-    return this.live().gradient(batch);
+    return this.on('gradient', (impl) => impl.gradient(batch));
   }
 
   /**
    * Minibatch SGD. On the GPU the parameters stay on the device, the update is a kernel,
-   * and nothing is read back between evaluation points.
+   * and nothing is read back between checkpoints (see TRAIN_CHECKPOINT_EVERY): if an
+   * 'auto' context loses its device, training resumes on the CPU from the last checkpoint.
    */
   async train(opts: TrainOptions): Promise<TrainResult> {
-    const impl = this.live();
+    const checkpoint: TrainCheckpoint = { iter: 0 };
     try {
-      return await trainNet(impl, this.spec, opts);
+      return await this.on('train', (impl) => trainNet(impl, this.spec, opts, checkpoint, (p) => { this.mirror = p; }));
     } finally {
-      this.mirror = await impl.getParams().catch(() => this.mirror);
+      if (!this.disposed) this.mirror = await this.impl.getParams().catch(() => this.mirror);
     }
   }
 

@@ -19,6 +19,7 @@ export interface SimpleNetOptions {
 }
 
 export class SimpleNet extends Net {
+  protected readonly kind = 'SimpleNet';
   /** @internal use ctx.simpleNet() */
   constructor(ctx: Runner, opts: SimpleNetOptions = {}) {
     const { W, I, K } = initialW(opts);

@@ -60,8 +60,30 @@ export interface TrainResult {
 
 /** The GPU path waits for queued work this often (no readback), so the queue stays short. */
 const SETTLE_EVERY = 8;
+/**
+ * On the GPU, every this many iterations (and at every evaluation point) the parameters,
+ * the losses so far and the minibatch RNG are copied to the host: one readback of the
+ * parameters (159 KB for 784-50-10) per 50 steps. A device lost mid-run costs at most the
+ * steps since the last checkpoint, which an 'auto' context then redoes on the CPU.
+ */
+export const TRAIN_CHECKPOINT_EVERY = 50;
 
-export async function trainNet(impl: NetImpl, spec: NetSpec, opts: TrainOptions): Promise<TrainResult> {
+/** Where a run can resume: filled in as training goes (iter 0: start from scratch). */
+export interface TrainCheckpoint {
+  iter: number;
+  rng?: Rng;
+  result?: TrainResult;
+  elapsed?: number;
+}
+
+const copyResult = (r: TrainResult): TrainResult => ({
+  lossHistory: r.lossHistory.slice(), trainAcc: r.trainAcc.slice(), testAcc: r.testAcc.slice(), evalIters: r.evalIters.slice(), seconds: r.seconds,
+});
+
+export async function trainNet(
+  impl: NetImpl, spec: NetSpec, opts: TrainOptions,
+  checkpoint: TrainCheckpoint = { iter: 0 }, onCheckpoint: (params: Float64Array[]) => void = () => {},
+): Promise<TrainResult> {
   if (opts === null || typeof opts !== 'object') throw new ArgumentError('options', 'expected { data, iters, ... }');
   const { data } = opts;
   if (!data || typeof data !== 'object') throw new ArgumentError('data', 'expected { xTrain, tTrain, xTest?, tTest? }');
@@ -81,11 +103,17 @@ export async function trainNet(impl: NetImpl, spec: NetSpec, opts: TrainOptions)
   const evalEvery = opts.evalEvery ?? Math.max(1, Math.floor(train.rows / batchSize));
   if (!Number.isInteger(evalEvery) || evalEvery < 1) throw new ArgumentError('evalEvery', `expected a positive integer, got ${String(evalEvery)}`);
 
-  const rng = new Rng(seed);
+  // a resumed run (after a device loss) continues from the checkpoint's draws and results
+  const rng = checkpoint.rng?.clone() ?? new Rng(seed);
   const bx = new Float64Array(batchSize * I);
-  const result: TrainResult = { lossHistory: [], trainAcc: [], testAcc: [], evalIters: [], seconds: 0 };
-  const t0 = performance.now();
-  for (let i = 0; i < iters; i++) {
+  const result: TrainResult = checkpoint.result ? copyResult(checkpoint.result) : { lossHistory: [], trainAcc: [], testAcc: [], evalIters: [], seconds: 0 };
+  const t0 = performance.now() - (checkpoint.elapsed ?? 0);
+  const save = async (i: number) => {
+    result.lossHistory.push(...(await impl.takeLosses()));
+    onCheckpoint(await impl.getParams());
+    Object.assign(checkpoint, { iter: i + 1, rng: rng.clone(), result: copyResult(result), elapsed: performance.now() - t0 });
+  };
+  for (let i = checkpoint.iter; i < iters; i++) {
     const idx = rng.choice(train.rows, batchSize);
     for (let r = 0; r < batchSize; r++) bx.set(train.x.subarray(idx[r] * I, (idx[r] + 1) * I), r * I);
     await impl.trainStep({ x: bx, rows: batchSize, t: gather(train.t, idx, K) }, lr, gradient, h);
@@ -99,6 +127,9 @@ export async function trainNet(impl: NetImpl, spec: NetSpec, opts: TrainOptions)
       result.evalIters.push(i + 1);
       const secs = (performance.now() - t0) / 1000;
       opts.onProgress?.({ iter: i + 1, iters, loss: result.lossHistory[result.lossHistory.length - 1], trainAcc, testAcc, itersPerSec: (i + 1) / secs });
+      if (impl.kind === 'webgpu') await save(i);
+    } else if (impl.kind === 'webgpu' && (i + 1) % TRAIN_CHECKPOINT_EVERY === 0) {
+      await save(i);
     } else if ((i + 1) % SETTLE_EVERY === 0) {
       await impl.settle();
     }

@@ -28,6 +28,7 @@ export interface TwoLayerParams<T = number[][], V = number[]> {
 }
 
 export class TwoLayerNet extends Net {
+  protected readonly kind = 'TwoLayerNet';
   /** @internal use ctx.twoLayerNet() */
   constructor(ctx: Runner, opts: TwoLayerNetOptions) {
     const spec = readSpec(opts);

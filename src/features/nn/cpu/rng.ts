@@ -28,6 +28,11 @@ export class Rng {
     if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 1; // all-zero state is a fixed point
   }
 
+  /** An independent copy in the same state (training checkpoints resume the same draws). */
+  clone(): Rng {
+    return Object.assign(Object.create(Rng.prototype) as Rng, this);
+  }
+
   /** Next raw 32-bit unsigned integer. */
   nextU32(): number {
     const result = Math.imul(rotl(Math.imul(this.s1, 5), 7), 9) >>> 0;
