@@ -19,12 +19,27 @@ function path(name: string, idx: readonly number[]): string {
   return name + idx.map((i) => `[${i}]`).join('');
 }
 
-function describe(v: unknown): string {
+/**
+ * A user value in a message, safely: never a template literal or JSON.stringify on a BigInt
+ * or Symbol (both throw a TypeError), never a user toString (it may throw or lie).
+ */
+export function describeValue(v: unknown): string {
   if (v === null) return 'null';
+  if (v === undefined) return 'undefined';
   if (Array.isArray(v)) return `an array of length ${v.length}`;
-  if (typeof v === 'string') return `a string (${JSON.stringify(v.length > 20 ? v.slice(0, 20) + '…' : v)})`;
-  return typeof v === 'number' ? String(v) : `a ${typeof v}`;
+  switch (typeof v) {
+    case 'number': return String(v);
+    case 'string': return `a string (${JSON.stringify(v.length > 20 ? v.slice(0, 20) + '…' : v)})`;
+    case 'bigint': return `a BigInt (${v.toString()}n)`;
+    case 'symbol': return `a symbol (${String(v)})`;
+    case 'boolean': return String(v);
+    case 'function': return 'a function';
+    default:
+      if (ArrayBuffer.isView(v)) return `a ${Object.prototype.toString.call(v).slice(8, -1)}`;
+      return 'an object';
+  }
 }
+const describe = describeValue;
 
 /**
  * Reads a numeric argument into flat float64 data and a shape. Ragged nesting, non-numbers,
@@ -46,8 +61,12 @@ export function readValues(x: unknown, name: string): Tensor {
 
 function read(x: unknown, name: string, shape: readonly number[] | undefined, finite: boolean): Tensor {
   if (x instanceof Float32Array || x instanceof Float64Array) {
+    if (shape !== undefined && (!Array.isArray(shape) || !shape.every((d: unknown) => Number.isInteger(d) && (d as number) >= 0))) {
+      const bad = Array.isArray(shape) ? (shape as unknown[]).find((d) => !(Number.isInteger(d) && (d as number) >= 0)) : shape;
+      throw new ArgumentError('shape', `expected an array of integers ≥ 0, got ${Array.isArray(shape) ? `an array holding ${describe(bad)}` : describe(bad)}`);
+    }
     const s = shape ? [...shape] : [x.length];
-    if (!s.every((d) => Number.isInteger(d) && d >= 0) || sizeOf(s) !== x.length) {
+    if (sizeOf(s) !== x.length) {
       throw new ArgumentError(name, `shape [${s.join(', ')}] does not fit a typed array of ${x.length} elements`);
     }
     const data = Float64Array.from(x);
@@ -96,11 +115,16 @@ function read(x: unknown, name: string, shape: readonly number[] | undefined, fi
   return { data, shape: s };
 }
 
+/** Element `i` of `name` as messages name it: `x[r][c] (flat index i)`. */
+export function elementName(name: string, i: number, shape: readonly number[]): string {
+  return `${path(name, unravel(i, shape))} (flat index ${i})`;
+}
+
 /** Throws an ArgumentError naming the first non-finite element (`x[r][c]` and its flat index). */
 export function checkFinite(data: ArrayLike<number>, shape: readonly number[], name: string): void {
   for (let i = 0; i < data.length; i++) {
     if (!Number.isFinite(data[i])) {
-      throw new ArgumentError(name, `${path(name, unravel(i, shape))} (flat index ${i}) is ${data[i]}; expected a finite number`);
+      throw new ArgumentError(name, `${elementName(name, i, shape)} is ${data[i]}; expected a finite number`);
     }
   }
 }
@@ -131,12 +155,12 @@ export function readMatrix(x: unknown, name: string, opts: MatrixOptions = {}): 
   if (isMatrixLike(x)) {
     const { rows, cols, data } = x;
     if (!Number.isInteger(rows) || !Number.isInteger(cols) || (rows as number) < 0 || (cols as number) < 0) {
-      throw new ArgumentError(name, `rows and cols must be integers ≥ 0, got ${String(rows)}×${String(cols)}`);
+      throw new ArgumentError(name, `rows and cols must be integers ≥ 0, got ${describe(rows)} × ${describe(cols)}`);
     }
     const r = rows as number, c = cols as number;
     const len = (data as ArrayLike<number> | null)?.length;
     if (!(Array.isArray(data) || data instanceof Float32Array || data instanceof Float64Array) || len !== r * c) {
-      throw new ArgumentError(name, `data length ${String(len)} does not match shape ${r}×${c}`);
+      throw new ArgumentError(name, `data length ${typeof len === 'number' ? len : describe(len)} does not match shape ${r}×${c}`);
     }
     if (r * c === 0) throw new ArgumentError(name, `is empty (${r}×${c})`);
     const flat = Array.isArray(data) ? readTensor(data, name).data : Float64Array.from(data);
@@ -216,4 +240,67 @@ export function readPoints(t: Tensor, n: number | null, batch: boolean | undefin
   if (size === n) return point();
   if (t.shape.length >= 1 && perRow === n) return rows();
   throw new ArgumentError(name, `${got}${want}: give one point of ${n} numbers (any nesting) or rows of ${n}`);
+}
+
+// --- options objects ---
+
+/** `true`, `false` or absent (undefined); anything else is an ArgumentError naming `name`. */
+export function checkBool(v: unknown, name: string): boolean | undefined {
+  if (v === undefined || v === true || v === false) return v;
+  throw new ArgumentError(name, `expected true or false, got ${describe(v)}`);
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length];
+}
+
+/** The accepted key a misspelt one most likely meant (case-insensitive, at most 2 edits), or null. */
+function nearest(key: string, allowed: readonly string[]): string | null {
+  let best: string | null = null;
+  let bestD = Infinity;
+  for (const a of allowed) {
+    const d = editDistance(key.toLowerCase(), a.toLowerCase());
+    if (d < bestD && d <= Math.min(2, Math.floor(Math.max(key.length, a.length) / 3))) {
+      best = a;
+      bestD = d;
+    }
+  }
+  return best;
+}
+
+/**
+ * Strict options: an own enumerable key (string or symbol) not in `allowed` is an
+ * ArgumentError naming that key, with the nearest accepted key and the full list.
+ */
+export function checkKeys(opts: object, allowed: readonly string[], where: string): void {
+  for (const k of Reflect.ownKeys(opts)) {
+    if (typeof k === 'string' && allowed.includes(k)) continue;
+    if (!Object.prototype.propertyIsEnumerable.call(opts, k)) continue;
+    const near = typeof k === 'string' ? nearest(k, allowed) : null;
+    throw new ArgumentError(
+      typeof k === 'string' ? k : String(k),
+      `is not an option of ${where}${near ? ` (did you mean '${near}'?)` : ''}; it accepts ${allowed.length ? allowed.join(', ') : 'none'}`,
+    );
+  }
+}
+
+/**
+ * Reads an options argument: undefined is {}; anything but a plain object (null, an array,
+ * a number...) is ArgumentError('opts'); unknown keys are refused (checkKeys); the keys in
+ * `bools` must be true, false or undefined.
+ */
+export function readOptions<T extends object>(opts: unknown, allowed: readonly string[], where: string, bools: readonly string[] = []): T {
+  if (opts === undefined) return {} as T;
+  if (opts === null || typeof opts !== 'object' || Array.isArray(opts) || ArrayBuffer.isView(opts)) {
+    throw new ArgumentError('opts', `${where} expected an options object ({ ${allowed.join(', ')} }), got ${describe(opts)}`);
+  }
+  checkKeys(opts, allowed, where);
+  for (const b of bools) checkBool((opts as Record<string, unknown>)[b], b);
+  return opts as T;
 }

@@ -1,4 +1,5 @@
 import { ArgumentError } from './errors';
+import { describeValue, elementName } from './input';
 
 /** A step: a number (every parameter) or 'auto' (the backend's policy, below). */
 export type Step = number | 'auto';
@@ -41,13 +42,46 @@ export function gpuAutoStep(x: number, stencil: Stencil): number {
 export function checkStep(h: unknown): Step {
   if (h === undefined || h === 'auto') return 'auto';
   if (typeof h !== 'number' || !Number.isFinite(h) || h <= 0) {
-    throw new ArgumentError('h', `expected a positive finite step or 'auto', got ${typeof h === 'number' ? h : JSON.stringify(h)}`);
+    throw new ArgumentError('h', `expected a positive finite step or 'auto', got ${describeValue(h)}`);
   }
   return h;
 }
 
 export function checkStencil(s: unknown): Stencil {
   if (s === undefined) return 3;
-  if (s !== 3 && s !== 5) throw new ArgumentError('stencil', `expected 3 or 5 (points of the central difference), got ${JSON.stringify(s)}`);
+  if (s !== 3 && s !== 5) throw new ArgumentError('stencil', `expected 3 or 5 (points of the central difference), got ${describeValue(s)}`);
   return s;
+}
+
+/** The largest finite float32, 2¹²⁸ − 2¹⁰⁴ ≈ 3.4028235e38. */
+export const F32_MAX = 3.4028234663852886e38;
+const F32_RANGE = "float32's range (±3.4028235e38)";
+const USE_CPU = 'use the cpu backend (float64) for it';
+
+/**
+ * The GPU path rounds x (and x ± h, x ± 2h) to float32, where a finite float64 beyond
+ * ±3.4028235e38 becomes ±Infinity and the result a silent NaN. Refuses, naming the element:
+ * x itself out of range, or (h given) a perturbed point that would be. `h: null` checks x
+ * only (evaluate). Call only for the webgpu backend: the CPU path takes any finite float64.
+ */
+export function checkGpuRange(data: ArrayLike<number>, shape: readonly number[], name: string, h: Step | null, stencil: Stencil): void {
+  if (typeof h === 'number' && !Number.isFinite(Math.fround(h))) {
+    throw new ArgumentError('h', `${h} is beyond ${F32_RANGE}, which the webgpu backend computes in; ${USE_CPU}`);
+  }
+  const reach = stencil === 5 ? 2 : 1;
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i];
+    const x32 = Math.fround(v);
+    if (!Number.isFinite(x32)) {
+      throw new ArgumentError(name, `${elementName(name, i, shape)} is ${v}, beyond ${F32_RANGE} on the webgpu backend; ${USE_CPU}`);
+    }
+    if (h === null) continue;
+    const hi = h === 'auto' ? gpuAutoStep(x32, stencil) : h;
+    const d = reach * hi;
+    if (!Number.isFinite(Math.fround(x32 + d)) || !Number.isFinite(Math.fround(x32 - d))) {
+      const sign = x32 > 0 ? '+' : '−';
+      throw new ArgumentError(name, `${elementName(name, i, shape)} is ${v}: x ${sign} ${reach === 2 ? '2h' : 'h'} (h = ${hi.toPrecision(5)}${h === 'auto' ? `, 'auto'` : ''}) ` +
+        `is beyond ${F32_RANGE} on the webgpu backend; ${USE_CPU}${h === 'auto' ? '' : ' or a smaller h'}`);
+    }
+  }
 }

@@ -1,6 +1,7 @@
 import descentSrc from './shaders/descent_step.wgsl';
 import { ArgumentError } from '../../core/errors';
 import { gpuFunction, harnessPipeline } from '../diff/harness';
+import { checkGpuData } from '../diff/gpu';
 import { EXPLODE_FACTOR, HARD_LIMIT, type DescentJob, type DescentOut } from './jobs';
 import { GPU_C3, GPU_C5 } from '../../core/steps';
 import { DESCENT_DATA_BINDING, LANE_WG } from '../../gpu/constants';
@@ -22,9 +23,14 @@ export async function gpuDescent(rt: GpuRuntime, job: DescentJob): Promise<Desce
   const fn = gpuFunction(job.f);
   const n = job.x0.length;
   const rowsKept = job.history ? job.steps + 1 : 1;
-  if (rowsKept * n * 4 > rt.maxBinding) {
-    throw new ArgumentError('history', `(${job.steps} + 1) × ${n} values exceed the storage binding limit (${rt.maxBinding} bytes); ask for fewer steps or history: false`);
+  if (n * 4 > rt.maxBinding) {
+    // x itself (and its gradient) does not fit one binding, history or not
+    throw new ArgumentError('initX', `${n} parameters (${n * 4} bytes of float32) exceed this device's storage binding limit (${rt.maxBinding} bytes)`);
   }
+  if (rowsKept * n * 4 > rt.maxBinding) {
+    throw new ArgumentError('history', `(${job.steps} + 1) × ${n} values (${rowsKept * n * 4} bytes) exceed the storage binding limit (${rt.maxBinding} bytes); ask for fewer steps or history: false`);
+  }
+  checkGpuData(fn, rt.maxBinding);
   const constants = { N: n, STENCIL: job.stencil, WG };
   const [gradPipe, updatePipe] = await Promise.all([
     harnessPipeline(rt, fn, 'descent', descentSrc, FIRST_DATA_BINDING, 'grad', constants),

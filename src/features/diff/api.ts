@@ -1,9 +1,9 @@
 import type { Runner } from '../../core/backend';
 import { ArgumentError } from '../../core/errors';
 import { arity, toFunction, type DiffFunction } from '../../functions/fn';
-import { nest, readPoints, readTensor, unravel, type NestedOut, type NumericInput, type Points } from '../../core/input';
+import { nest, readOptions, readPoints, readTensor, unravel, type NestedOut, type NumericInput, type Points } from '../../core/input';
 import type { GradientJob, Stencil, Step } from './jobs';
-import { checkStencil, checkStep } from '../../core/steps';
+import { checkGpuRange, checkStencil, checkStep } from '../../core/steps';
 import { evaluateOp, gradientOp } from './ops';
 import { verifyGradient, type VerifyReport } from './verify';
 
@@ -50,10 +50,20 @@ function input(f: FunctionInput, x: unknown, opts: PointOptions, name = 'x'): { 
   return { fn, pts: readPoints(t, arity(fn), opts.batch, name) };
 }
 
-function checkOptions(opts: unknown): DiffOptions {
-  if (opts === undefined) return {};
-  if (opts === null || typeof opts !== 'object') throw new ArgumentError('opts', 'expected an options object');
-  return opts as DiffOptions;
+// Every accepted key, checked against the option types both ways by the compiler.
+const POINT_KEYS: Record<keyof PointOptions, true> = { batch: true, shape: true };
+const DIFF_KEYS: Record<keyof DiffOptions, true> = { ...POINT_KEYS, h: true, stencil: true, verify: true, detail: true, warn: true };
+const DIRECTIONAL_KEYS: Record<keyof DirectionalOptions, true> = { ...DIFF_KEYS, normalize: true };
+const BOOLS = ['batch', 'verify', 'detail', 'warn', 'normalize'];
+
+export interface DirectionalOptions extends DiffOptions {
+  /** divide by ‖v‖ (default true); false gives ∇f·v */
+  normalize?: boolean;
+}
+
+/** Strict options: unknown keys and non-boolean flags are ArgumentErrors naming the key. */
+function checkOptions<T extends object>(opts: unknown, keys: Record<keyof T, true>, where: string): T {
+  return readOptions<T>(opts, Object.keys(keys), where, BOOLS);
 }
 
 async function gradientOf(ctx: Runner, fn: DiffFunction, pts: Points, opts: DiffOptions): Promise<GradientDetail<NestedOut> & { raw: Float64Array }> {
@@ -61,6 +71,7 @@ async function gradientOf(ctx: Runner, fn: DiffFunction, pts: Points, opts: Diff
     f: fn, x: pts.data, rows: pts.rows, n: pts.n, pointShape: pts.pointShape,
     h: checkStep(opts.h), stencil: checkStencil(opts.stencil),
   };
+  if (ctx.backend === 'webgpu') checkGpuRange(pts.data, pts.shape, 'x', job.h, job.stencil);
   const out = await ctx.exec(gradientOp, job);
   const backend = ctx.backend;
   const detail: GradientDetail<NestedOut> & { raw: Float64Array } = {
@@ -87,14 +98,14 @@ function result(d: GradientDetail<NestedOut> & { raw?: Float64Array }, opts: Dif
 }
 
 export async function numericalGradient(ctx: Runner, f: FunctionInput, x: unknown, options?: DiffOptions): Promise<unknown> {
-  const opts = checkOptions(options);
+  const opts = checkOptions<DiffOptions>(options, DIFF_KEYS, 'numericalGradient');
   const { fn, pts } = input(f, x, opts);
   return result(await gradientOf(ctx, fn, pts, opts), opts);
 }
 
 /** d f/dx of a function of one variable; an array of xs is a batch (one derivative each). */
 export async function numericalDiff(ctx: Runner, f: FunctionInput, x: unknown, options?: DiffOptions): Promise<unknown> {
-  const opts = checkOptions(options);
+  const opts = checkOptions<DiffOptions>(options, DIFF_KEYS, 'numericalDiff');
   const fn = toFunction(f);
   const n = arity(fn);
   if (n !== null && n !== 1) {
@@ -107,8 +118,9 @@ export async function numericalDiff(ctx: Runner, f: FunctionInput, x: unknown, o
 
 /** f at a point, or at each point of a batch (one number per row). */
 export async function evaluate(ctx: Runner, f: FunctionInput, x: unknown, options?: PointOptions): Promise<NestedOut> {
-  const opts = checkOptions(options);
+  const opts = checkOptions<PointOptions>(options, POINT_KEYS, 'evaluate');
   const { fn, pts } = input(f, x, opts);
+  if (ctx.backend === 'webgpu') checkGpuRange(pts.data, pts.shape, 'x', null, 3);
   const v = await ctx.exec(evaluateOp, { f: fn, x: pts.data, rows: pts.rows, n: pts.n, pointShape: pts.pointShape });
   return pts.batch ? nest(v, [pts.rows]) : v[0];
 }
@@ -116,7 +128,7 @@ export async function evaluate(ctx: Runner, f: FunctionInput, x: unknown, option
 /** The tangent line y = slope·t + intercept of a function of one variable at x (the book's tangent_line). */
 export async function tangentLine(ctx: Runner, f: FunctionInput, x: number, options?: DiffOptions): Promise<{ slope: number; intercept: number }> {
   if (typeof x !== 'number') throw new ArgumentError('x', `tangentLine takes one number, got ${Array.isArray(x) ? 'an array' : typeof x}`);
-  const opts = { ...checkOptions(options), detail: false, verify: false };
+  const opts = { ...checkOptions<DiffOptions>(options, DIFF_KEYS, 'tangentLine'), detail: false, verify: false };
   const slope = (await numericalDiff(ctx, f, x, opts)) as number;
   const y = (await evaluate(ctx, f, x)) as number;
   return { slope, intercept: y - slope * x };
@@ -127,25 +139,29 @@ export async function tangentLine(ctx: Runner, f: FunctionInput, x: number, opti
  * `normalize: false` gives ∇f·v). v has the shape of one point; for a batch, one value per row.
  */
 export async function directionalDerivative(
-  ctx: Runner, f: FunctionInput, x: unknown, v: unknown, options?: DiffOptions & { normalize?: boolean },
+  ctx: Runner, f: FunctionInput, x: unknown, v: unknown, options?: DirectionalOptions,
 ): Promise<NestedOut> {
-  const opts = checkOptions(options) as DiffOptions & { normalize?: boolean };
+  const opts = checkOptions<DirectionalOptions>(options, DIRECTIONAL_KEYS, 'directionalDerivative');
   const { fn, pts } = input(f, x, opts);
   const vt = readTensor(v, 'v');
   if (vt.data.length !== pts.n) {
     throw new ArgumentError('v', `has shape [${vt.shape.join(', ')}] (${vt.data.length} numbers) but a point of x holds ${pts.n}`);
   }
-  let norm = 0;
-  for (const c of vt.data) norm += c * c;
-  norm = Math.sqrt(norm);
-  if (norm === 0) throw new ArgumentError('v', 'is the zero vector: it has no direction');
-  const scale = opts.normalize === false ? 1 : 1 / norm;
+  // v = m·u with m = max|vᵢ| and max|uᵢ| = 1, so ‖u‖ ∈ [1, √n] neither overflows nor
+  // underflows (v = [1e200, 1e200] or [1e-200, 1e-200]): ∇f·v/‖v‖ = ∇f·u/‖u‖, ∇f·v = m·(∇f·u).
+  let m = 0;
+  for (const c of vt.data) m = Math.max(m, Math.abs(c));
+  if (m === 0) throw new ArgumentError('v', 'is the zero vector: it has no direction');
+  const u = vt.data.map((c) => c / m);
+  let uu = 0;
+  for (const c of u) uu += c * c;
+  const scale = opts.normalize === false ? m : 1 / Math.sqrt(uu);
   const d = await gradientOf(ctx, fn, pts, { ...opts, detail: false, verify: false });
   const g = d.raw;
   const out = new Float64Array(pts.rows);
   for (let r = 0; r < pts.rows; r++) {
     let s = 0;
-    for (let j = 0; j < pts.n; j++) s += g[r * pts.n + j] * vt.data[j];
+    for (let j = 0; j < pts.n; j++) s += g[r * pts.n + j] * u[j];
     out[r] = s * scale;
   }
   return pts.batch ? nest(out, [pts.rows]) : out[0];

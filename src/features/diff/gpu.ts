@@ -55,13 +55,32 @@ export function planChunks(rows: number, n: number, valuesPerLane: number, limit
   return out;
 }
 
-/** Uploads the function's data arrays (bindings from 4 on); the caller releases them. */
+/**
+ * Refuses a WGSL function's data before any device work: an array over the storage binding
+ * limit, or an element beyond float32's range. fn.data holds the arrays as float32 already,
+ * so such an element is ±Infinity there (a finite float64 such as 1e39 the CPU twin reads
+ * as given); the GPU would compute NaN from it. Shared with gradient descent.
+ */
+export function checkGpuData(fn: ExprFunction | WgslFunction, maxBinding: number): void {
+  if (fn.kind !== 'wgsl') return;
+  for (const d of fn.data) {
+    if (d.values.byteLength > maxBinding) {
+      throw new ArgumentError('data', `'${d.name}' (${d.values.byteLength} bytes) exceeds the storage binding limit (${maxBinding} bytes)`);
+    }
+    const i = d.values.findIndex((v) => !Number.isFinite(v));
+    if (i >= 0) {
+      throw new ArgumentError('data', `${d.name}[${i}] is beyond float32's range (±3.4028235e38): it would be ${d.values[i]} on the webgpu backend; ` +
+        'use the cpu backend (float64, with a cpu twin) for it');
+    }
+  }
+}
+
+/** Uploads the function's data arrays (bindings from 4 on; checked by checkGpuData); the caller releases them. */
 function uploadData(rt: GpuRuntime, fn: ExprFunction | WgslFunction): { bindings: { binding: number; buffer: GPUBuffer; size: number }[]; buffers: GPUBuffer[] } {
   const buffers: GPUBuffer[] = [];
   const bindings: { binding: number; buffer: GPUBuffer; size: number }[] = [];
   if (fn.kind === 'wgsl') {
     fn.data.forEach((d, k) => {
-      if (d.values.byteLength > rt.maxBinding) throw new ArgumentError('data', `'${d.name}' (${d.values.byteLength} bytes) exceeds the storage binding limit (${rt.maxBinding} bytes)`);
       const buffer = rt.upload(d.values, undefined, `numgrad-data-${d.name}`);
       buffers.push(buffer);
       bindings.push({ binding: FIRST_DATA_BINDING + k, buffer, size: d.values.byteLength }); // exact size: arrayLength works
@@ -76,6 +95,7 @@ function uploadData(rt: GpuRuntime, fn: ExprFunction | WgslFunction): { bindings
  */
 export async function gpuGradient(rt: GpuRuntime, job: GradientJob): Promise<GradientOut> {
   const fn = gpuFunction(job.f);
+  checkGpuData(fn, rt.maxBinding);
   const { rows, n } = job;
   const k = job.stencil === 5 ? 4 : 2;
   const total = rows * n;
@@ -104,6 +124,7 @@ export async function gpuGradient(rt: GpuRuntime, job: GradientJob): Promise<Gra
 /** f at each point in float32. */
 export async function gpuEvaluate(rt: GpuRuntime, job: PointsJob): Promise<Float64Array> {
   const fn = gpuFunction(job.f);
+  checkGpuData(fn, rt.maxBinding);
   const x32 = Float32Array.from(job.x);
   const pipeline = await harnessPipeline(rt, fn, 'ngrad', harnessSrc, FIRST_DATA_BINDING, 'values', { N: job.n, STENCIL: 3, WG });
   // one lane per point: chunk by whole points
