@@ -1,6 +1,8 @@
 import { ArgumentError } from '../core/errors';
 import { compileExpr, type CompiledExpr } from '../expr/index';
 import type { NestedOut } from '../core/input';
+import { checkBody, normalizeLineBreaks } from './wgsl-body';
+import { dataNameProblem, offLimitNames } from './wgsl-names';
 
 /**
  * The functions numgrad differentiates: an expression (`ctx.fn`), a raw WGSL body
@@ -43,22 +45,16 @@ export class ExprFunction {
 export interface WgslSpec {
   /** number of parameters: the body reads p(0) … p(n − 1) */
   n: number;
-  /** the statements of `fn user_f() -> f32 { … }`: must `return` an f32 */
+  /** the statements of `fn user_f() -> f32 { … }`: must `return` an f32. Statements only: no
+   *  attributes, functions or module-scope declarations, no identifiers starting with `ngh_`,
+   *  `ng_` or `numgrad_` (the harness's), no loop that visibly never ends (see wgsl-body.ts) */
   body: string;
-  /** named f32 arrays the body reads as `name[i]` (read-only storage buffers; arrayLength works) */
+  /** named f32 arrays the body reads as `name[i]` (read-only storage buffers; arrayLength works).
+   *  Names must not be WGSL keywords, reserved words, builtins or names the harness declares */
   data?: Record<string, ArrayLike<number>>;
   /** an optional float64 twin of the body for the CPU path and `verify` */
   cpu?: (x: Float64Array, data: Record<string, ArrayLike<number>>) => number;
 }
-
-// Names the harness owns or WGSL reserves; data arrays must not shadow them.
-const RESERVED = new Set([
-  'p', 'N', 'STENCIL', 'WG', 'main', 'user_f', 'user_df', 'array', 'var', 'let', 'const', 'fn', 'return', 'if', 'else',
-  'loop', 'for', 'while', 'break', 'continue', 'switch', 'case', 'default', 'struct', 'true', 'false', 'f32', 'f16',
-  'i32', 'u32', 'bool', 'vec2', 'vec3', 'vec4', 'override', 'private', 'storage', 'uniform', 'workgroup', 'function',
-  'discard', 'enable', 'alias', 'select', 'exp', 'log', 'sin', 'cos', 'tan', 'tanh', 'abs', 'min', 'max', 'pow', 'sqrt',
-]);
-const IDENT = /^[A-Za-z][A-Za-z0-9_]*$/;
 
 /** A raw WGSL function body with its data, validated on construction, compiled at first GPU use. */
 export class WgslFunction {
@@ -69,23 +65,26 @@ export class WgslFunction {
   readonly data: ReadonlyArray<{ name: string; values: Float32Array }>;
   readonly cpu: WgslSpec['cpu'];
   private readonly original: Record<string, ArrayLike<number>>;
+  /** the body as compiled: line breaks as \n, so compiler lines are body lines */
+  private readonly text: string;
 
   constructor(spec: WgslSpec) {
     if (spec === null || typeof spec !== 'object') throw new ArgumentError('wgsl', 'expected { n, body, data?, cpu? }');
     if (!Number.isInteger(spec.n) || spec.n < 1) throw new ArgumentError('n', `expected a positive integer number of parameters, got ${String(spec.n)}`);
-    if (typeof spec.body !== 'string' || !/\breturn\b/.test(spec.body)) {
+    if (typeof spec.body !== 'string' || spec.body.trim() === '') {
       throw new ArgumentError('body', 'expected a WGSL function body (a string) that returns an f32, e.g. "return p(0u) * p(0u);"');
     }
+    checkBody(spec.body, offLimitNames());
     if (spec.cpu !== undefined && typeof spec.cpu !== 'function') throw new ArgumentError('cpu', 'expected (x, data) => number');
     this.n = spec.n;
     this.body = spec.body;
+    this.text = normalizeLineBreaks(spec.body);
     this.cpu = spec.cpu;
     this.original = { ...(spec.data ?? {}) };
     const data: { name: string; values: Float32Array }[] = [];
     for (const [name, values] of Object.entries(spec.data ?? {})) {
-      if (!IDENT.test(name) || RESERVED.has(name) || name.startsWith('ng')) {
-        throw new ArgumentError('data', `'${name}' cannot name a WGSL array: use a plain identifier that is not a WGSL keyword or builtin, not p/N, and does not start with 'ng'`);
-      }
+      const problem = dataNameProblem(name);
+      if (problem) throw new ArgumentError('data', `'${name}' cannot name a WGSL array: ${problem}`);
       if (values == null || typeof (values as ArrayLike<number>).length !== 'number' || values.length === 0) {
         throw new ArgumentError('data', `'${name}' must be a non-empty array of numbers`);
       }
@@ -95,9 +94,10 @@ export class WgslFunction {
         if (typeof values[i] !== 'number' || !Number.isFinite(v)) throw new ArgumentError('data', `${name}[${i}] is ${String(values[i])}; expected a finite number`);
         f[i] = v;
       }
-      data.push({ name, values: f });
+      data.push(Object.freeze({ name, values: f }));
     }
-    this.data = data;
+    this.data = Object.freeze(data);
+    Object.freeze(this); // what was checked is what compiles
   }
 
   /** The CPU twin at a flat point, or a clear error when none was given. */
@@ -110,11 +110,13 @@ export class WgslFunction {
   }
 
   /** WGSL declarations: the data bindings (from `firstBinding`) and `fn user_f`. Returns the
-   *  source and the line at which the body starts, to map compile errors back to it. */
-  wgslCode(firstBinding: number): { code: string; bodyLine: number } {
+   *  source, the line at which the body starts and the body as placed, to map compile errors
+   *  back to it. */
+  wgslCode(firstBinding: number): { code: string; bodyLine: number; body: string } {
     const decls = this.data.map((d, k) => `@group(0) @binding(${firstBinding + k}) var<storage, read> ${d.name}: array<f32>;`);
-    const head = [...decls, 'fn user_f() -> f32 {'];
-    return { code: head.join('\n') + '\n' + this.body + '\n}\n', bodyLine: head.length + 1 };
+    // `_ = &name;` keeps every data binding in the 'auto' layout even when the body skips one
+    const head = [...decls, 'fn user_f() -> f32 {' + this.data.map((d) => ` _ = &${d.name};`).join('')];
+    return { code: head.join('\n') + '\n' + this.text + '\n}\n', bodyLine: head.length + 1, body: this.text };
   }
 }
 

@@ -41,10 +41,13 @@ export async function harnessPipeline(
   const prefix = harness + '\n';
   let user: string;
   let bodyLine = 0;
+  let body = '';
   if (fn instanceof WgslFunction) {
+    checkDataCount(rt, fn, harness);
     const c = fn.wgslCode(firstBinding);
     user = c.code;
     bodyLine = c.bodyLine;
+    body = c.body;
   } else {
     user = fn.expr.wgsl();
   }
@@ -53,8 +56,8 @@ export async function harnessPipeline(
   try {
     return await rt.pipeline(name, code, constants, entry);
   } catch (e) {
-    if (!(e instanceof ShaderCompileError) || !(fn instanceof WgslFunction) || e.line === 0) throw e;
-    throw bodyError(e, name, fn, lineCount(prefix) + bodyLine - 1);
+    if (!(e instanceof ShaderCompileError) || !(fn instanceof WgslFunction)) throw e;
+    throw bodyError(e, name, body, lineCount(prefix) + bodyLine - 1);
   }
 }
 
@@ -62,19 +65,44 @@ function lineCount(s: string): number {
   return s.split('\n').length - 1;
 }
 
-/** Rewrites `name:L:C` positions to the user's body (line 1 = the body's first line). */
-function bodyError(e: ShaderCompileError, name: string, fn: WgslFunction, offset: number): ShaderCompileError {
-  const bodyLines = fn.body.split('\n');
-  const toBody = (line: number) => line - offset;
-  const line = toBody(e.line);
-  const inBody = line >= 1 && line <= bodyLines.length;
-  const messages = e.messages.replace(new RegExp(`${name}:(\\d+):(\\d+)`, 'g'), (_m, l: string, c: string) => {
-    const b = toBody(Number(l));
-    return b >= 1 && b <= bodyLines.length ? `body:${b}:${c}` : `harness:${l}:${c}`;
-  });
-  const err = new ShaderCompileError('wgsl body', inBody ? line : 0, inBody ? e.column : 0, messages, fn.body);
-  err.message = inBody
-    ? `numgrad: the WGSL body does not compile (line ${line}, column ${e.column} of the body):\n${messages}`
-    : `numgrad: the WGSL body does not compile together with the harness (it may use a name the harness defines):\n${messages}`;
+/** Data arrays are storage buffers next to the harness's own: refuse too many before compiling. */
+function checkDataCount(rt: GpuRuntime, fn: WgslFunction, harness: string): void {
+  const own = harness.match(/^\s*@group\(0\)\s*@binding\(\d+\)\s*var<storage\b/gm)?.length ?? 0;
+  const limit = rt.limits.maxStorageBuffersPerShaderStage;
+  if (fn.data.length + own > limit) {
+    throw new ArgumentError('data', `${fn.data.length} data arrays and the harness's ${own} storage buffers exceed this device's ` +
+      `maxStorageBuffersPerShaderStage (${limit}): give at most ${limit - own} arrays (concatenate some)`);
+  }
+}
+
+/**
+ * Rewrites `name:L:C` positions to the user's body (line 1 = the body's first line). The line
+ * after the body is the `}` numgrad appends: what the compiler finds there ("expected ';'",
+ * "missing return at end of function") is about the end of the body, and is reported there.
+ */
+function bodyError(e: ShaderCompileError, name: string, body: string, offset: number): ShaderCompileError {
+  const bodyLines = body.split('\n');
+  const last = bodyLines.length;
+  const toBody = (line: number, col: number): [number, number] | null => {
+    const b = line - offset;
+    if (b >= 1 && b <= last) return [b, col];
+    if (b === last + 1) return [last, bodyLines[last - 1].length + 1];
+    return null;
+  };
+  const where = (l: string, c: string) => {
+    const b = toBody(Number(l), Number(c));
+    return b ? `body:${b[0]}:${b[1]}${Number(l) - offset > last ? ' (the end of the body)' : ''}` : `harness:${l}:${c}`;
+  };
+  let at = e.line > 0 ? toBody(e.line, e.column) : null;
+  // pipeline-creation errors (override values known) come as ":L:C error: ..." in the text
+  const late = e.line > 0 ? null : /^:(\d+):(\d+) error/m.exec(e.messages);
+  if (late) at = toBody(Number(late[1]), Number(late[2]));
+  const messages = e.messages
+    .replace(new RegExp(`${name}:(\\d+):(\\d+)`, 'g'), (_m, l: string, c: string) => where(l, c))
+    .replace(/^:(\d+):(\d+)(?= (?:error|warning|note))/gm, (_m, l: string, c: string) => where(l, c));
+  const err = new ShaderCompileError('wgsl body', at ? at[0] : 0, at ? at[1] : 0, messages, body);
+  err.message = at
+    ? `numgrad: the WGSL body does not compile (line ${at[0]}, column ${at[1]} of the body):\n${messages}`
+    : `numgrad: the WGSL body does not compile together with the harness:\n${messages}`;
   return err;
 }

@@ -3,6 +3,9 @@
 // central-difference stencil. The harness defines `fn ngh_point(i: u32) -> f32` (the
 // unperturbed value of parameter i of the lane's point); the user's `fn user_f() -> f32`,
 // appended after the harness, reads parameters only through p().
+// Namespace: every module-scope name of the harnesses is ngh_* / ng_* (identifiers a user
+// body may not use, src/functions/wgsl-body.ts), except p, the overrides N, STENCIL, WG and
+// the entry points, which are only reserved as data names (overrides are read-only).
 //#include "../../../gpu/shaders/lanes.wgsl"
 override N: u32;        // parameters per point
 override STENCIL: u32;  // 3 or 5 points
