@@ -9,7 +9,6 @@ import genericSrc from '../shaders/nn_generic.wgsl';
 import { LANE_WG, MATMUL_TK, MATMUL_TN, MATMUL_R } from '../../../gpu/constants';
 import type { Binding, GpuRuntime } from '../../../gpu/runtime';
 
-
 export const WG = LANE_WG;
 
 /** A device matrix: rows × cols f32, row-major, in a pooled buffer. */
@@ -35,14 +34,17 @@ function params(rt: GpuRuntime, words: (number | { f: number })[]): GPUBuffer {
 /**
  * C = op(A)·op(B) (+ bias): C is M×N, K the inner size. The bias is read from
  * `bias.m` at element `bias.off` on (a [W | b] buffer can be both B and the bias).
+ * `accum`: C += the product (gradients summed over the row chunks of a batch).
  */
 export async function encodeMatmul(
   rt: GpuRuntime, enc: GPUCommandEncoder,
   A: DMat, B: DMat, C: DMat, K: number,
-  opts: { ta?: boolean; tb?: boolean; bias?: { m: DMat; off: number } } = {},
+  opts: { ta?: boolean; tb?: boolean; bias?: { m: DMat; off: number }; accum?: boolean } = {},
 ): Promise<void> {
   const M = C.rows, N = C.cols;
-  const pipe = await rt.pipeline('nn_matmul', matmulSrc, { TA: opts.ta ? 1 : 0, TB: opts.tb ? 1 : 0, HAS_BIAS: opts.bias ? 1 : 0, TN: MATMUL_TN, TK: MATMUL_TK });
+  const pipe = await rt.pipeline('nn_matmul', matmulSrc, {
+    TA: opts.ta ? 1 : 0, TB: opts.tb ? 1 : 0, HAS_BIAS: opts.bias ? 1 : 0, ACCUM: opts.accum ? 1 : 0, TN: MATMUL_TN, TK: MATMUL_TK,
+  });
   const tilesN = Math.ceil(N / MATMUL_TN), tiles = Math.ceil(M / MATMUL_R) * tilesN; // R × TN blocks (nn_matmul.wgsl)
   const P = params(rt, [M, K, N, tilesN, opts.bias?.off ?? 0, 0, 0, 0]);
   // the bias binding is statically used, so without a bias it gets a dummy buffer
@@ -101,9 +103,9 @@ export interface DTarget {
 
 async function lossKernel(
   rt: GpuRuntime, enc: GPUCommandEncoder, entry: string, onehot: boolean, rows: number, K: number, invB: number,
-  b: { y: DMat; yc?: DMat; t?: DMat; o: DMat }, lanes = rows, outOff = 0,
+  b: { y: DMat; yc?: DMat; t?: DMat; o: DMat }, lanes = rows, outOff = 0, accum = false,
 ): Promise<void> {
-  const pipe = await rt.pipeline('nn_loss', lossSrc, { WG, ONEHOT: onehot ? 1 : 0 }, entry);
+  const pipe = await rt.pipeline('nn_loss', lossSrc, { WG, ONEHOT: onehot ? 1 : 0, ACCUM: accum ? 1 : 0 }, entry);
   const P = params(rt, [rows, K, { f: invB }, outOff]);
   const list: Binding[] = [bind(0, b.y)];
   if (b.yc) list.push(bind(1, b.yc));
@@ -123,41 +125,68 @@ export function encodeCorrect(rt: GpuRuntime, enc: GPUCommandEncoder, y: DMat, t
   return lossKernel(rt, enc, 'correct_rows', t.onehot, y.rows, y.cols, 0, { y, t: t.m, o: out });
 }
 
-/** out = dL/da2, the exact gradient of the mean cross-entropy (1e-7 included). */
-export function encodeLogitGrad(rt: GpuRuntime, enc: GPUCommandEncoder, y: DMat, yc: DMat, t: DTarget, out: DMat): Promise<void> {
-  return lossKernel(rt, enc, 'logit_grad', t.onehot, y.rows, y.cols, 1 / y.rows, { y, yc, t: t.m, o: out });
+/** out = dL/da2, the exact gradient of the mean cross-entropy (1e-7 included) over a batch of `batch` rows (y may be a chunk of it). */
+export function encodeLogitGrad(rt: GpuRuntime, enc: GPUCommandEncoder, y: DMat, yc: DMat, t: DTarget, out: DMat, batch = y.rows): Promise<void> {
+  return lossKernel(rt, enc, 'logit_grad', t.onehot, y.rows, y.cols, 1 / batch, { y, yc, t: t.m, o: out });
 }
 
-/** out[outOff + k] = Σ_r m[r][k] (rows in order). */
-export function encodeColSums(rt: GpuRuntime, enc: GPUCommandEncoder, m: DMat, out: DMat, outOff = 0): Promise<void> {
-  return lossKernel(rt, enc, 'col_sums', false, m.rows, m.cols, 0, { y: m, o: out }, m.cols, outOff);
+/** out[outOff + k] = Σ_r m[r][k] (rows in order); `accum`: added to what out holds. */
+export function encodeColSums(rt: GpuRuntime, enc: GPUCommandEncoder, m: DMat, out: DMat, outOff = 0, accum = false): Promise<void> {
+  return lossKernel(rt, enc, 'col_sums', false, m.rows, m.cols, 0, { y: m, o: out }, m.cols, outOff, accum);
 }
 
-/** Structured gradient of an output layer (W: J×K, plus K bias lanes when `bias`), into g. */
+/** Where a row chunk stands in its batch: the whole batch's size (the loss is its mean), first and last chunk. */
+export interface GradChunk {
+  batch: number;
+  first: boolean;
+  last: boolean;
+}
+
+export const WHOLE = (batch: number): GradChunk => ({ batch, first: true, last: true });
+
+const mode = (c: GradChunk) => (c.first ? 1 : 0) | (c.last ? 2 : 0);
+
+/**
+ * The binding of the compensation that carries a structured kernel's Kahan sum from chunk
+ * to chunk (G-shaped), or for a batch in one piece a dummy the kernel never touches.
+ */
+function compBind(rt: GpuRuntime, enc: GPUCommandEncoder, binding: number, chunk: GradChunk, comp: DMat | undefined): Binding {
+  if (comp) return bind(binding, comp);
+  if (!chunk.first || !chunk.last) throw new Error('numgrad: a chunked structured gradient needs its compensation buffer');
+  const dummy = rt.upload(new Float32Array(4));
+  rt.releaseAfterSubmit(enc, dummy);
+  return { binding, buffer: dummy, size: 16 };
+}
+
+/** Structured gradient of an output layer (W: J×K, plus K bias lanes when `bias`), into g; `comp` is g's compensation buffer. */
 export async function encodeGradOut(
   rt: GpuRuntime, enc: GPUCommandEncoder, z: DMat, y: DMat, yc: DMat, t: DTarget, h: number, bias: boolean, g: DMat,
+  chunk: GradChunk = WHOLE(z.rows), comp?: DMat,
 ): Promise<void> {
   const B = z.rows, J = z.cols, K = y.cols;
   const lanes = J * K + (bias ? K : 0);
   const pipe = await rt.pipeline('nn_grad_out', gradOutSrc, { WG, ONEHOT: t.onehot ? 1 : 0 });
-  const P = params(rt, [B, J, K, lanes, { f: h }, { f: 1 / (B * 2 * h) }, 0, 0]);
+  const P = params(rt, [B, J, K, lanes, { f: h }, { f: 1 / (chunk.batch * 2 * h) }, mode(chunk), 0]);
   rt.releaseAfterSubmit(enc, P);
-  rt.dispatch(enc, pipe, [bind(0, z), bind(1, y), bind(2, yc), bind(3, t.m), bind(4, g), { binding: 5, buffer: P }], lanes, WG);
+  rt.dispatch(enc, pipe, [
+    bind(0, z), bind(1, y), bind(2, yc), bind(3, t.m), bind(4, g), { binding: 5, buffer: P }, compBind(rt, enc, 6, chunk, comp),
+  ], lanes, WG);
 }
 
 /**
- * Structured gradient of the hidden layer (W1: I×H, then H bias lanes), into g. `nz`/`nzCount`
- * come from encodeNonzeroCols(x): W1 lanes visit only the samples where x[b][i] ≠ 0.
+ * Structured gradient of the hidden layer (W1: I×H, then H bias lanes), into g. `nz` comes
+ * from encodeNonzeroCols(x): W1 lanes visit only the samples where x[b][i] ≠ 0.
  * `tab` (B×8H scratch) holds the fast path's coefficients (see nn_grad_hidden.wgsl).
  */
 export async function encodeGradHidden(
   rt: GpuRuntime, enc: GPUCommandEncoder,
-  x: DMat, z1: DMat, zm: DMat, W2: DMat, y: DMat, t: DTarget, h: number, g: DMat, nz: DMat, nzCount: DMat, tab: DMat,
+  x: DMat, z1: DMat, zm: DMat, W2: DMat, y: DMat, t: DTarget, h: number, g: DMat, nz: DMat, tab: DMat,
+  chunk: GradChunk = WHOLE(x.rows), comp?: DMat,
 ): Promise<void> {
   const B = x.rows, I = x.cols, H = z1.cols, K = y.cols;
   const lanes = I * H + H;
   const consts = { WG, ONEHOT: t.onehot ? 1 : 0 };
-  const P = params(rt, [B, I, H, K, lanes, { f: h }, { f: 1 / (B * 2 * h) }, 0]);
+  const P = params(rt, [B, I, H, K, lanes, { f: h }, { f: 1 / (chunk.batch * 2 * h) }, mode(chunk)]);
   rt.releaseAfterSubmit(enc, P);
   if (!t.onehot) {
     // the fast path's per-(b, j) coefficients (label targets only)
@@ -167,18 +196,21 @@ export async function encodeGradHidden(
   const pipe = await rt.pipeline('nn_grad_hidden', gradHiddenSrc, consts);
   rt.dispatch(enc, pipe, [
     bind(0, x), bind(1, z1), bind(2, zm), bind(3, W2), bind(4, y), bind(5, t.m), bind(6, g), { binding: 7, buffer: P },
-    bind(8, nz), bind(9, nzCount), bind(10, tab),
+    bind(8, nz), compBind(rt, enc, 9, chunk, comp), bind(10, tab),
   ], lanes, WG);
 }
 
-/** Generic path: L[2p + s] = loss with parameter p set to wpm[s·P + p] (whole forward per lane). */
+/**
+ * Generic path: L[2p + s] = loss with parameter p set to wpm[s·P + p] (whole forward per lane),
+ * the sum over x's rows divided by `batch` (x may be a row chunk; the chunks' L add up).
+ */
 export async function encodeGeneric(
   rt: GpuRuntime, enc: GPUCommandEncoder,
-  x: DMat, w: DMat, wpm: DMat, t: DTarget, dims: { I: number; H: number; K: number; layers: 1 | 2 }, L: DMat,
+  x: DMat, w: DMat, wpm: DMat, t: DTarget, dims: { I: number; H: number; K: number; layers: 1 | 2 }, L: DMat, batch = x.rows,
 ): Promise<void> {
   const nparams = w.rows * w.cols;
   const pipe = await rt.pipeline('nn_generic', genericSrc, { WG, ONEHOT: t.onehot ? 1 : 0, LAYERS: dims.layers });
-  const P = params(rt, [x.rows, dims.I, dims.H, dims.K, nparams, 0, 0, 0]);
+  const P = params(rt, [x.rows, dims.I, dims.H, dims.K, nparams, batch, 0, 0]);
   rt.releaseAfterSubmit(enc, P);
   rt.dispatch(enc, pipe, [bind(0, x), bind(1, w), bind(2, wpm), bind(3, t.m), bind(4, L), { binding: 5, buffer: P }], 2 * nparams, WG);
 }

@@ -1,17 +1,25 @@
 // The float32 WebGPU NetImpl. Every call records its whole job on one encoder and reads
-// back once; training steps read nothing back (losses collect in a device buffer).
+// back once; training steps read nothing back (losses collect in a device buffer). A batch
+// whose per-sample buffers exceed the storage binding limit runs in row chunks (one encoder
+// each), with the gradients accumulated on the device.
 import { ArgumentError } from '../../../core/errors';
 import { encodeSum } from '../../reduce/gpu';
 import type { GpuRuntime } from '../../../gpu/runtime';
 import type { Batch, FlatParams, GradMethod, NetImpl, NetSpec } from '../ops';
-import { type DMat, encodeSampleLosses, encodeCorrect, encodeSgd, encodeGeneric, GENERIC_MAX_OUTPUTS } from './kernels';
-import { alloc, readMany, view, write } from './device-mats';
-import { DeviceNet } from './workspace';
+import { type DMat, type DTarget, encodeSampleLosses, encodeCorrect, encodeSgd, encodeGeneric, GENERIC_MAX_OUTPUTS } from './kernels';
+import { alloc, readMany, write } from './device-mats';
+import { type Acts, DeviceNet, fitRows } from './workspace';
 
-/** Rows per chunk when evaluating large sets (loss, accuracy, predict). */
+/** Rows per chunk when evaluating large sets (loss, accuracy, predict), at most; fewer when the binding limit says so. */
 export const EVAL_CHUNK = 4096;
 /** The generic path runs P·B·(I·H + H·K) multiply-adds in one dispatch; past this, refuse. */
 export const GENERIC_MAX_WORK = 2e9;
+
+/** Rows [s, s + n) of a batch. */
+interface Part { s: number; n: number; first: boolean; last: boolean }
+
+/** The structured gradient at step h (f32), or backprop. */
+type Grad = { h: number } | 'backprop';
 
 export class GpuNet implements NetImpl {
   readonly kind = 'webgpu' as const;
@@ -24,6 +32,7 @@ export class GpuNet implements NetImpl {
   private histRows: number[] = [];
 
   constructor(private readonly rt: GpuRuntime, readonly spec: NetSpec, params: FlatParams) {
+    fitRows(spec, rt.maxBinding); // a net that cannot fit the device is refused before anything is allocated
     this.d = new DeviceNet(rt, spec);
     this.host = params.map((p) => Float64Array.from(p));
     this.d.setParams(this.host);
@@ -44,11 +53,27 @@ export class GpuNet implements NetImpl {
     return this.host.map((p) => Float64Array.from(p));
   }
 
+  /**
+   * The row chunks of a batch of `rows`: as many rows per chunk as keep every per-sample
+   * binding within the device's limit (checked at every call, before any allocation; the
+   * limit can be lowered in tests), at most `cap`.
+   */
+  private chunks(rows: number, cap = Infinity): Part[] {
+    const per = Math.min(cap, fitRows(this.spec, this.rt.maxBinding));
+    const out: Part[] = [];
+    for (let s = 0; s < rows; s += per) out.push({ s, n: Math.min(per, rows - s), first: s === 0, last: s + per >= rows });
+    return out;
+  }
+
+  private load(b: Batch, p: Part) {
+    const I = this.spec.inputSize;
+    return this.d.load(b.x.subarray(p.s * I, (p.s + p.n) * I), p.n, sliceTarget(b, p.s, p.n, this.spec.outputSize));
+  }
+
   async predict(x: Float64Array, rows: number): Promise<Float64Array> {
     const K = this.spec.outputSize, I = this.spec.inputSize;
     const out = new Float64Array(rows * K);
-    for (let s = 0; s < rows; s += EVAL_CHUNK) {
-      const n = Math.min(EVAL_CHUNK, rows - s);
+    for (const { s, n } of this.chunks(rows, EVAL_CHUNK)) {
       const { w } = this.d.load(x.subarray(s * I, (s + n) * I), n, null);
       const [y] = await this.rt.withEncoder('numgrad-nn-predict', async (enc) => {
         await this.d.forward(enc, w);
@@ -60,26 +85,29 @@ export class GpuNet implements NetImpl {
     return out;
   }
 
+  /** Records the sum over the loaded chunk of per-sample losses or correct flags; returns its buffer (element 0). */
+  private async chunkSum(enc: GPUCommandEncoder, w: Acts, tgt: DTarget, which: 'loss' | 'correct'): Promise<GPUBuffer> {
+    if (which === 'loss') await encodeSampleLosses(this.rt, enc, w.y, tgt, w.rowsBuf);
+    else await encodeCorrect(this.rt, enc, w.y, tgt, w.rowsBuf);
+    const total = await encodeSum(this.rt, enc, w.rowsBuf.buf, w.rowsBuf.rows);
+    this.rt.releaseAfterSubmit(enc, total === w.rowsBuf.buf ? null : total);
+    return total;
+  }
+
   /** Sum over the batch of a per-sample quantity (losses or correct flags), chunked. */
   private async batchSum(b: Batch, which: 'loss' | 'correct'): Promise<number> {
-    const I = this.spec.inputSize, K = this.spec.outputSize;
-    const chunks = Math.ceil(b.rows / EVAL_CHUNK);
-    const partials = alloc(this.rt, chunks, 1, 'numgrad-nn-partials');
+    const ps = this.chunks(b.rows, EVAL_CHUNK);
+    const partials = alloc(this.rt, ps.length, 1, 'numgrad-nn-partials');
     try {
       let p: Float32Array = new Float32Array(0);
-      for (let c = 0; c < chunks; c++) {
-        const s = c * EVAL_CHUNK, n = Math.min(EVAL_CHUNK, b.rows - s);
+      for (const [c, part] of ps.entries()) {
         await this.rt.withEncoder('numgrad-nn-eval', async (enc) => {
-          const { w, tgt } = this.d.load(b.x.subarray(s * I, (s + n) * I), n, sliceTarget(b, s, n, K));
+          const { w, tgt } = this.load(b, part);
           await this.d.forward(enc, w);
-          if (which === 'loss') await encodeSampleLosses(this.rt, enc, w.y, tgt, w.rowsBuf);
-          else await encodeCorrect(this.rt, enc, w.y, tgt, w.rowsBuf);
-          const total = await encodeSum(this.rt, enc, w.rowsBuf.buf, n);
-          this.rt.copy(enc, total, 0, partials.buf, c * 4, 4);
-          this.rt.releaseAfterSubmit(enc, total === w.rowsBuf.buf ? null : total);
+          this.rt.copy(enc, await this.chunkSum(enc, w, tgt, which), 0, partials.buf, c * 4, 4);
           // each chunk is submitted before the next overwrites x and t; the last one reads back
-          if (c < chunks - 1) this.rt.submit(enc);
-          else [p] = await readMany(this.rt, enc, [{ buf: partials.buf, count: chunks }]);
+          if (!part.last) this.rt.submit(enc);
+          else [p] = await readMany(this.rt, enc, [{ buf: partials.buf, count: ps.length }]);
         });
       }
       let sum = 0;
@@ -98,29 +126,52 @@ export class GpuNet implements NetImpl {
     return this.batchSum(b, 'correct');
   }
 
-  async numericalGradient(b: Batch, h: number, method: GradMethod): Promise<FlatParams> {
-    if (method === 'generic') return this.generic(b, h);
-    const hf = Math.fround(h);
-    const { w, tgt } = this.d.load(b.x, b.rows, b.t);
-    return this.rt.withEncoder('numgrad-nn-ngrad', async (enc) => {
-      await this.d.forward(enc, w);
-      await this.d.structured(enc, w, tgt, hf);
-      return this.d.split(await readMany(this.rt, enc, this.d.G.map((m) => ({ buf: m.buf, count: m.rows * m.cols }))));
-    });
+  /**
+   * Forward and gradient of every row chunk of `b` into G, each chunk submitted before the
+   * next overwrites x and t; `tail` records what follows on the last chunk's encoder. The
+   * kernels divide by the whole batch and add into G after the first chunk (the structured
+   * ones carry their compensated sums in `comp`), so G ends as the batch's gradient.
+   */
+  private async gradChunks<T>(b: Batch, label: string, grad: Grad, tail: (enc: GPUCommandEncoder, w: Acts, tgt: DTarget) => Promise<T>): Promise<T> {
+    const ps = this.chunks(b.rows);
+    const comp = grad !== 'backprop' && ps.length > 1 ? this.d.compBuffers() : null;
+    try {
+      let out: T | undefined;
+      for (const p of ps) {
+        const { w, tgt } = this.load(b, p);
+        out = await this.rt.withEncoder(label, async (enc) => {
+          await this.d.forward(enc, w);
+          const chunk = { batch: b.rows, first: p.first, last: p.last };
+          if (grad === 'backprop') await this.d.backprop(enc, w, tgt, chunk);
+          else await this.d.structured(enc, w, tgt, grad.h, chunk, comp);
+          if (p.last) return tail(enc, w, tgt);
+          this.rt.submit(enc);
+          return undefined;
+        });
+      }
+      return out as T;
+    } finally {
+      if (comp) this.rt.release(...comp.map((m) => m.buf)); // every chunk is submitted (or dropped) by now
+    }
   }
 
-  async gradient(b: Batch): Promise<FlatParams> {
-    const { w, tgt } = this.d.load(b.x, b.rows, b.t);
-    return this.rt.withEncoder('numgrad-nn-backprop', async (enc) => {
-      await this.d.forward(enc, w);
-      await this.d.backprop(enc, w, tgt);
-      return this.d.split(await readMany(this.rt, enc, this.d.G.map((m) => ({ buf: m.buf, count: m.rows * m.cols }))));
-    });
+  private readG(enc: GPUCommandEncoder): Promise<FlatParams> {
+    return readMany(this.rt, enc, this.d.G.map((m) => ({ buf: m.buf, count: m.rows * m.cols }))).then((g) => this.d.split(g));
+  }
+
+  async numericalGradient(b: Batch, h: number, method: GradMethod): Promise<FlatParams> {
+    if (method === 'generic') return this.generic(b, h);
+    return this.gradChunks(b, 'numgrad-nn-ngrad', { h: Math.fround(h) }, (enc) => this.readG(enc));
+  }
+
+  gradient(b: Batch): Promise<FlatParams> {
+    return this.gradChunks(b, 'numgrad-nn-backprop', 'backprop', (enc) => this.readG(enc));
   }
 
   /** One lane per (parameter, side), each a whole forward pass at w ± h rounded to f32. */
   private async generic(b: Batch, h: number): Promise<FlatParams> {
     const { inputSize: I, hiddenSize: H, outputSize: K } = this.spec;
+    const ps = this.chunks(b.rows);
     const params = await this.getParams();
     const flat = Float64Array.from(params.flatMap((p) => Array.from(p)));
     const n = flat.length;
@@ -129,12 +180,14 @@ export class GpuNet implements NetImpl {
     if (work > GENERIC_MAX_WORK) {
       throw new ArgumentError('method', `'generic' would run ${work.toExponential(2)} multiply-adds in one dispatch (limit ${GENERIC_MAX_WORK.toExponential(0)}); use 'structured' or a smaller net/batch`);
     }
+    if (8 * n > this.rt.maxBinding) {
+      throw new ArgumentError('method', `'generic' binds the ${n} parameters ± h as ${2 * n} f32 (${8 * n} bytes), over this device's storage binding limit (${this.rt.maxBinding} bytes); use 'structured'`);
+    }
     const wpm = new Float64Array(2 * n);
     for (let i = 0; i < n; i++) {
       wpm[i] = Math.fround(flat[i] + h);
       wpm[n + i] = Math.fround(flat[i] - h);
     }
-    const { w, tgt } = this.d.load(b.x, b.rows, b.t);
     const wBuf = alloc(this.rt, n, 1, 'numgrad-nn-flat');
     const wpmBuf = alloc(this.rt, 2 * n, 1, 'numgrad-nn-wpm');
     const L = alloc(this.rt, 2 * n, 1, 'numgrad-nn-generic');
@@ -142,10 +195,16 @@ export class GpuNet implements NetImpl {
       write(this.rt, wBuf, flat);
       write(this.rt, wpmBuf, wpm);
       write(this.rt, L, new Float64Array(2 * n).fill(NaN)); // unwritten lanes show
-      const [l] = await this.rt.withEncoder('numgrad-nn-generic', async (enc) => {
-        await encodeGeneric(this.rt, enc, w.x, wBuf, wpmBuf, tgt, { I, H, K, layers: H > 0 ? 2 : 1 }, L);
-        return readMany(this.rt, enc, [{ buf: L.buf, count: 2 * n }]);
-      });
+      // each chunk's lanes hold its rows' share of the mean loss; they add up in float64
+      const l = new Float64Array(2 * n);
+      for (const p of ps) {
+        const { w, tgt } = this.load(b, p);
+        const [lc] = await this.rt.withEncoder('numgrad-nn-generic', async (enc) => {
+          await encodeGeneric(this.rt, enc, w.x, wBuf, wpmBuf, tgt, { I, H, K, layers: H > 0 ? 2 : 1 }, L, b.rows);
+          return readMany(this.rt, enc, [{ buf: L.buf, count: 2 * n }]);
+        });
+        for (let i = 0; i < 2 * n; i++) l[i] += lc[i];
+      }
       const g = new Float64Array(n);
       // divide by the realised step (w+h and w−h as rounded to f32), not by 2h
       for (let i = 0; i < n; i++) g[i] = (l[2 * i] - l[2 * i + 1]) / (wpm[i] - wpm[n + i]);
@@ -163,24 +222,51 @@ export class GpuNet implements NetImpl {
 
   async trainStep(b: Batch, lr: number, gradient: 'numerical' | 'backprop', h: number): Promise<void> {
     const rt = this.rt;
-    const { w, tgt } = this.d.load(b.x, b.rows, b.t);
-    await rt.withEncoder('numgrad-nn-train', async (enc) => {
-      await this.d.forward(enc, w);
-      if (gradient === 'backprop') await this.d.backprop(enc, w, tgt);
-      else await this.d.structured(enc, w, tgt, Math.fround(h));
+    const ps = this.chunks(b.rows);
+    await this.gradChunks(b, 'numgrad-nn-train', gradient === 'backprop' ? 'backprop' : { h: Math.fround(h) }, async (enc, w, tgt) => {
       for (let i = 0; i < this.d.P.length; i++) await encodeSgd(rt, enc, this.d.P[i], this.d.G[i], lr);
       this.stale = true;
-      // the book records the batch loss after the update
+      if (ps.length > 1) {
+        rt.submit(enc);
+        return;
+      }
+      // the book records the batch loss after the update (one chunk: x and t are still loaded)
       await this.d.forward(enc, w);
-      await encodeSampleLosses(rt, enc, w.y, tgt, w.rowsBuf);
-      const total = await encodeSum(rt, enc, w.rowsBuf.buf, b.rows);
-      this.ensureHist(this.histCount + 1, enc);
-      rt.copy(enc, total, 0, this.hist!.buf, this.histCount * 4, 4);
-      rt.releaseAfterSubmit(enc, total === w.rowsBuf.buf ? null : total);
-      this.histCount++;
-      this.histRows.push(b.rows);
+      this.pushLoss(enc, await this.chunkSum(enc, w, tgt, 'loss'), b.rows);
       rt.submit(enc);
     });
+    if (ps.length > 1) await this.chunkedLoss(b, ps);
+  }
+
+  /** The batch loss after an update, chunk by chunk, summed on the device into the history (no readback). */
+  private async chunkedLoss(b: Batch, ps: Part[]): Promise<void> {
+    const rt = this.rt;
+    const partials = alloc(rt, ps.length, 1, 'numgrad-nn-partials');
+    try {
+      for (const [c, p] of ps.entries()) {
+        const { w, tgt } = this.load(b, p);
+        await rt.withEncoder('numgrad-nn-train-loss', async (enc) => {
+          await this.d.forward(enc, w);
+          rt.copy(enc, await this.chunkSum(enc, w, tgt, 'loss'), 0, partials.buf, c * 4, 4);
+          if (p.last) {
+            const total = await encodeSum(rt, enc, partials.buf, ps.length);
+            rt.releaseAfterSubmit(enc, total === partials.buf ? null : total);
+            this.pushLoss(enc, total, b.rows);
+          }
+          rt.submit(enc);
+        });
+      }
+    } finally {
+      rt.release(partials.buf);
+    }
+  }
+
+  /** Copies a batch's summed loss (element 0 of `total`) into the next history slot. */
+  private pushLoss(enc: GPUCommandEncoder, total: GPUBuffer, rows: number): void {
+    this.ensureHist(this.histCount + 1, enc);
+    this.rt.copy(enc, total, 0, this.hist!.buf, this.histCount * 4, 4);
+    this.histCount++;
+    this.histRows.push(rows);
   }
 
   private ensureHist(n: number, enc: GPUCommandEncoder): void {

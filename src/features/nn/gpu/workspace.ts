@@ -1,14 +1,44 @@
 // Per-net device state: the parameters as [W | b] buffers (so one SGD dispatch updates a
 // layer and the matmul reads its bias from the same buffer), gradient buffers of the same
 // layout, and activations for up to `cap` samples. Forward and backprop are recorded here.
+import { ArgumentError } from '../../../core/errors';
 import type { GpuRuntime } from '../../../gpu/runtime';
 import type { Target } from '../cpu/targets';
 import type { NetSpec } from '../ops';
 import {
-  type DMat, type DTarget, encodeMatmul, encodeSigmoid, encodeSoftmax, encodeLogitGrad, encodeColSums,
+  type DMat, type DTarget, type GradChunk, WHOLE, encodeMatmul, encodeSigmoid, encodeSoftmax, encodeLogitGrad, encodeColSums,
   encodeSigmoidBack, encodeGradOut, encodeGradHidden, encodeNonzeroCols,
 } from './kernels';
 import { alloc, view, write } from './device-mats';
+
+/**
+ * Rows per chunk: the most samples whose per-sample buffers each fit one storage binding of
+ * `limit` bytes (x and its nonzero index: I f32 a row, targets and logits K, hidden
+ * activations H, the hidden gradient's table 8H). Throws ArgumentError, before anything is
+ * allocated, when a parameter matrix or one sample alone is over the limit: such a net
+ * cannot run on this device at all, however the batch is split.
+ */
+export function fitRows(spec: NetSpec, limit: number): number {
+  const { inputSize: I, hiddenSize: H, outputSize: K } = spec;
+  // a TwoLayerNet's matrices both shrink with hiddenSize (inputSize and outputSize come from the data)
+  const mats: [string, number, number, string, string][] = H > 0
+    ? [['[W1; b1]', I + 1, H, '(inputSize + 1) × hiddenSize', 'hiddenSize'], ['[W2; b2]', H + 1, K, '(hiddenSize + 1) × outputSize', 'hiddenSize']]
+    : [['W', I, K, 'inputSize × outputSize', I >= K ? 'inputSize' : 'outputSize']];
+  for (const [name, r, c, dims, arg] of mats) {
+    if (4 * r * c > limit) {
+      throw new ArgumentError(arg, `${name} is ${dims} = ${r} × ${c} f32 = ${4 * r * c} bytes, over this device's storage binding limit (${limit} bytes); the GPU nets need each parameter matrix in one binding`);
+    }
+  }
+  const perRow: [number, string, string][] = [
+    [I, 'inputSize', `one sample of x (inputSize = ${I} f32)`], [K, 'outputSize', `one sample's outputs (outputSize = ${K} f32)`],
+    [8 * Math.max(H, 1), H > 0 ? 'hiddenSize' : 'inputSize', `one sample's hidden-gradient table (8 × hiddenSize = ${8 * Math.max(H, 1)} f32)`],
+  ];
+  const [cols, arg, what] = perRow.reduce((a, b) => (b[0] > a[0] ? b : a));
+  if (4 * cols > limit) {
+    throw new ArgumentError(arg, `${what} needs ${4 * cols} bytes in one binding, over this device's storage binding limit (${limit} bytes)`);
+  }
+  return Math.floor(limit / (4 * cols));
+}
 
 /** Activations for a batch of up to `cap` rows. */
 export interface Acts {
@@ -109,34 +139,45 @@ export class DeviceNet {
     await encodeSoftmax(rt, enc, w.a2, w.y, w.yc);
   }
 
-  /** Structured numerical gradient into G (after forward). */
-  async structured(enc: GPUCommandEncoder, w: Acts, tgt: DTarget, h: number): Promise<void> {
+  /**
+   * Structured numerical gradient into G (after forward). For a row chunk of a larger batch,
+   * `comp` (G-shaped, from compBuffers) carries the kernels' compensated sums to the next chunk.
+   */
+  async structured(enc: GPUCommandEncoder, w: Acts, tgt: DTarget, h: number, chunk: GradChunk = WHOLE(w.x.rows), comp: DMat[] | null = null): Promise<void> {
     const rt = this.rt;
     if (this.two) {
-      await encodeGradOut(rt, enc, w.z1, w.y, w.yc, tgt, h, true, this.G[1]);
+      await encodeGradOut(rt, enc, w.z1, w.y, w.yc, tgt, h, true, this.G[1], chunk, comp?.[1]);
       await encodeNonzeroCols(rt, enc, w.x, w.nz, w.nzCount);
-      await encodeGradHidden(rt, enc, w.x, w.z1, w.zm, this.P[1], w.y, tgt, h, this.G[0], w.nz, w.nzCount, w.tab);
+      await encodeGradHidden(rt, enc, w.x, w.z1, w.zm, this.P[1], w.y, tgt, h, this.G[0], w.nz, w.tab, chunk, comp?.[0]);
     } else {
-      await encodeGradOut(rt, enc, w.x, w.y, w.yc, tgt, h, false, this.G[0]);
+      await encodeGradOut(rt, enc, w.x, w.y, w.yc, tgt, h, false, this.G[0], chunk, comp?.[0]);
     }
   }
 
-  /** Backprop (exact gradient, 1e-7 included) into G (after forward). */
-  async backprop(enc: GPUCommandEncoder, w: Acts, tgt: DTarget): Promise<void> {
+  /** Compensation buffers for a chunked structured gradient (release after the last chunk). */
+  compBuffers(): DMat[] {
+    return this.G.map((m) => alloc(this.rt, m.rows, m.cols, 'numgrad-nn-gcomp'));
+  }
+
+  /**
+   * Backprop (exact gradient, 1e-7 included) into G (after forward). A row chunk divides by
+   * the whole batch and, after the first, adds into G.
+   */
+  async backprop(enc: GPUCommandEncoder, w: Acts, tgt: DTarget, chunk: GradChunk = WHOLE(w.x.rows)): Promise<void> {
     const rt = this.rt;
     const { inputSize: I, hiddenSize: H, outputSize: K } = this.spec;
-    const B = w.x.rows;
-    await encodeLogitGrad(rt, enc, w.y, w.yc, tgt, w.da2);
+    const B = w.x.rows, accum = !chunk.first;
+    await encodeLogitGrad(rt, enc, w.y, w.yc, tgt, w.da2, chunk.batch);
     if (!this.two) {
-      await encodeMatmul(rt, enc, w.x, w.da2, this.G[0], B, { ta: true });
+      await encodeMatmul(rt, enc, w.x, w.da2, this.G[0], B, { ta: true, accum });
       return;
     }
-    await encodeMatmul(rt, enc, w.z1, w.da2, view(this.G[1], H), B, { ta: true });
-    await encodeColSums(rt, enc, w.da2, this.G[1], H * K);
+    await encodeMatmul(rt, enc, w.z1, w.da2, view(this.G[1], H), B, { ta: true, accum });
+    await encodeColSums(rt, enc, w.da2, this.G[1], H * K, accum);
     await encodeMatmul(rt, enc, w.da2, view(this.P[1], H), w.dz1, K, { tb: true });
     await encodeSigmoidBack(rt, enc, w.dz1, w.z1, w.zm, w.da1);
-    await encodeMatmul(rt, enc, w.x, w.da1, view(this.G[0], I), B, { ta: true });
-    await encodeColSums(rt, enc, w.da1, this.G[0], I * H);
+    await encodeMatmul(rt, enc, w.x, w.da1, view(this.G[0], I), B, { ta: true, accum });
+    await encodeColSums(rt, enc, w.da1, this.G[0], I * H, accum);
   }
 
   private releaseActs(): void {

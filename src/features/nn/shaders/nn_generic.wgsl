@@ -4,7 +4,8 @@
 // the structured kernels on small nets, not the production path.
 // Parameters, flat: LAYERS == 2: [W1 (I×H), b1 (H), W2 (H×K), b2 (K)], a = σ(x·W1 + b1)·W2 + b2;
 //                   LAYERS == 1: [W (I×K)], a = x·W (SimpleNet).
-// Writes the mean loss -(1/B) sum_b sum_c t_c log(y_c + 1e-7) of lane 2p + s (s = 0: wp, 1: wm).
+// Writes the mean loss -(1/B) sum_b sum_c t_c log(y_c + 1e-7) of lane 2p + s (s = 0: wp, 1: wm);
+// B is P.div, the whole batch, so the host adds up the lanes of the batch's row chunks.
 // Needs nn_mathf.wgsl in front.
 //#include "../../../gpu/shaders/lanes.wgsl"
 //#include "nn_mathf.wgsl"
@@ -13,7 +14,7 @@ override LAYERS: u32 = 2u;
 const EPS: f32 = 1e-7;
 const MAXK: u32 = 64u;
 
-struct Params { B: u32, I: u32, H: u32, K: u32, nparams: u32, pad0: u32, pad1: u32, pad2: u32 }
+struct Params { B: u32, I: u32, H: u32, K: u32, nparams: u32, div: u32, pad1: u32, pad2: u32 }
 
 @group(0) @binding(0) var<storage, read> x: array<f32>;
 @group(0) @binding(1) var<storage, read> w: array<f32>;
@@ -73,5 +74,5 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     }
     total = total + lb;
   }
-  L[lane] = total / f32(P.B);
+  L[lane] = total / f32(P.div);
 }

@@ -8,8 +8,10 @@
 //   change = -sum_c t_c log1p((y'_c - y_c)/(y_c + 1e-7))
 // and g = sum_b (change_b(+h) - change_b(-h)) / B / 2h.
 // Samples with x[b][i] == 0 change nothing: W1 lanes walk only the nonzero samples of
-// column i (nz/nzCount, built by nn_layers.wgsl nonzero_cols); lanes of one workgroup
-// mostly share i, so their trip counts agree.
+// column i (nz, built by nn_layers.wgsl nonzero_cols, ended by -1 when shorter than B);
+// lanes of one workgroup mostly share i, so their trip counts agree.
+// Row chunks (mode bit 0: first, bit 1: last) carry the raw sum in g and its compensation
+// in gc, as in nn_grad_out.wgsl: the chunked batch gives the same bits as one piece.
 // Fast path (label targets, every |Δ_k| of the sample below 2^-9): e_k = Δ_k + Δ_k²/2 + Δ_k³/6
 // to below 2^-27 relative, so with Δ_k = δz·w_k the sums over k are polynomials in δz whose
 // coefficients depend only on (b, j) — the same for all I lanes of column j — and are
@@ -26,7 +28,7 @@ override ONEHOT: bool = false;
 const EPS: f32 = 1e-7;
 const SMALL: f32 = 0.001953125; // 2^-9
 
-struct Params { B: u32, I: u32, H: u32, K: u32, lanes: u32, h: f32, invB2h: f32, pad: u32 }
+struct Params { B: u32, I: u32, H: u32, K: u32, lanes: u32, h: f32, invB2h: f32, mode: u32 }
 
 @group(0) @binding(0) var<storage, read> x: array<f32>;
 @group(0) @binding(1) var<storage, read> z1: array<f32>;
@@ -36,8 +38,8 @@ struct Params { B: u32, I: u32, H: u32, K: u32, lanes: u32, h: f32, invB2h: f32,
 @group(0) @binding(5) var<storage, read> t: array<f32>;
 @group(0) @binding(6) var<storage, read_write> g: array<f32>;
 @group(0) @binding(7) var<uniform> P: Params;
-@group(0) @binding(8) var<storage, read> nz: array<f32>;      // I x B sample indices
-@group(0) @binding(9) var<storage, read> nzCount: array<f32>; // I
+@group(0) @binding(8) var<storage, read> nz: array<f32>;      // I x B sample indices, -1 ends a column
+@group(0) @binding(9) var<storage, read_write> gc: array<f32>; // compensation between chunks
 // per (b, j): [N1, N2/2, N3/6, y_c/(y_c + 1e-7)] then [M1, M2/2, M3/6, max_k |w_k|]
 @group(0) @binding(10) var<storage, read_write> tab: array<vec4<f32>>;
 
@@ -92,15 +94,19 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   let w = j * K;
   var wmax = 0.0;
   for (var k = 0u; k < K; k = k + 1u) { wmax = max(wmax, abs(W2[w + k])); }
-  var n = P.B;
-  if (!isBias) { n = u32(nzCount[i]); }
   var acc = 0.0;
   var comp = 0.0; // Kahan compensation
-  for (var q = 0u; q < n; q = q + 1u) {
+  if ((P.mode & 1u) == 0u) {
+    acc = g[p];
+    comp = gc[p];
+  }
+  for (var q = 0u; q < P.B; q = q + 1u) {
     var b = q;
     var xv = 1.0;
     if (!isBias) {
-      b = u32(nz[i * P.B + q]);
+      let bf = nz[i * P.B + q];
+      if (bf < 0.0) { break; }
+      b = u32(bf);
       xv = x[b * P.I + i];
     }
     let d = P.h * xv;
@@ -130,7 +136,12 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     comp = (sum - acc) - v;
     acc = sum;
   }
-  g[p] = acc * P.invB2h;
+  if ((P.mode & 2u) != 0u) {
+    g[p] = acc * P.invB2h;
+  } else {
+    g[p] = acc;
+    gc[p] = comp;
+  }
 }
 
 // the fast path's coefficients, one lane per (b, j) (label targets)

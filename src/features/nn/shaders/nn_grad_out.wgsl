@@ -8,13 +8,16 @@
 //   change = -sum_c t_c·log1p((y'_c - y_c)/(y_c + 1e-7))
 // and g = sum_b (change_b(+h) - change_b(-h)) / B / 2h, h exact (Δ is formed from h itself).
 // The per-lane sum over b runs in sample order with a compensation term: deterministic.
+// A batch too big for one binding comes in row chunks (mode bit 0: first chunk, bit 1: last):
+// between chunks g holds the raw sum and gc its compensation, and invB2h uses the whole
+// batch, so the chunked result sums the same terms in the same order (same bits).
 // Samples with z == 0 change nothing and are skipped. Needs nn_mathf.wgsl in front.
 //#include "../../../gpu/shaders/lanes.wgsl"
 //#include "nn_mathf.wgsl"
 override ONEHOT: bool = false;
 const EPS: f32 = 1e-7;
 
-struct Params { B: u32, J: u32, K: u32, lanes: u32, h: f32, invB2h: f32, pad0: u32, pad1: u32 }
+struct Params { B: u32, J: u32, K: u32, lanes: u32, h: f32, invB2h: f32, mode: u32, pad1: u32 }
 
 @group(0) @binding(0) var<storage, read> z: array<f32>;
 @group(0) @binding(1) var<storage, read> y: array<f32>;
@@ -22,6 +25,7 @@ struct Params { B: u32, J: u32, K: u32, lanes: u32, h: f32, invB2h: f32, pad0: u
 @group(0) @binding(3) var<storage, read> t: array<f32>;
 @group(0) @binding(4) var<storage, read_write> g: array<f32>;
 @group(0) @binding(5) var<uniform> P: Params;
+@group(0) @binding(6) var<storage, read_write> gc: array<f32>; // compensation between chunks
 
 // loss change of sample b when logit k moves by d
 fn change1(b: u32, k: u32, d: f32) -> f32 {
@@ -58,6 +62,10 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   if (!isBias) { j = p / P.K; k = p % P.K; }
   var acc = 0.0;
   var comp = 0.0; // Kahan compensation
+  if ((P.mode & 1u) == 0u) {
+    acc = g[p];
+    comp = gc[p];
+  }
   for (var b = 0u; b < P.B; b = b + 1u) {
     var zv = 1.0;
     if (!isBias) { zv = z[b * P.J + j]; }
@@ -68,5 +76,10 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     comp = (s - acc) - v;
     acc = s;
   }
-  g[p] = acc * P.invB2h;
+  if ((P.mode & 2u) != 0u) {
+    g[p] = acc * P.invB2h;
+  } else {
+    g[p] = acc;
+    gc[p] = comp;
+  }
 }

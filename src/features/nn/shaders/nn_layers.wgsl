@@ -6,8 +6,9 @@
 //                 (1 - y_k without cancellation, for the loss differences and backprop)
 //   sgd_step: w = w - lr · g
 //   nonzero_cols: for column i of x (rows x cols): o1[i·rows + n] = the n-th row b with
-//                 x[b][i] != 0 (as f32, exact), o2[i] = how many (the sparse walk of the
-//                 hidden-layer gradient: MNIST rows are ~80 % zeros)
+//                 x[b][i] != 0 (as f32, exact), then -1 if fewer than rows; o2[i] = how
+//                 many (the sparse walk of the hidden-layer gradient: MNIST rows are ~80 %
+//                 zeros; the -1 lets that kernel stop without binding o2)
 //#include "../../../gpu/shaders/lanes.wgsl"
 //#include "nn_mathf.wgsl"
 
@@ -79,5 +80,6 @@ fn nonzero_cols(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_work
       n = n + 1u;
     }
   }
+  if (n < P.count) { o1[i * P.count + n] = -1.0; }
   o2[i] = f32(n);
 }

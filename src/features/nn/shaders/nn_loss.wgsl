@@ -9,6 +9,8 @@
 //                written as y_k·(R - r_k) - r_k·(1 - y_k) with 1 - y_k = yc_k (no cancellation)
 //#include "../../../gpu/shaders/lanes.wgsl"
 override ONEHOT: bool = false;
+// col_sums adds into o (bias gradients summed over the row chunks of a large batch)
+override ACCUM: bool = false;
 const EPS: f32 = 1e-7;
 
 struct Params { rows: u32, K: u32, invB: f32, outOff: u32 }
@@ -96,5 +98,6 @@ fn col_sums(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgrou
   if (k >= P.K) { return; }
   var s = 0.0;
   for (var r = 0u; r < P.rows; r = r + 1u) { s = s + y[r * P.K + k]; }
+  if (ACCUM) { s = o[P.outOff + k] + s; }
   o[P.outOff + k] = s;
 }

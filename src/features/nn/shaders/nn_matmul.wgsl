@@ -7,11 +7,13 @@
 // while each lane streams its own column of B. This cuts the per-element loads that a
 // square 16x16 tiling costs on CPU-backed adapters (lavapipe) by ~8x.
 // The bias is read at bias[biasOff + col], so a [W | b] parameter buffer can serve as both.
+// With ACCUM, C += result (weight gradients summed over the row chunks of a large batch).
 // Each output is a sum over k in increasing order: deterministic, same bits every run.
 // Workgroups are laid out 1-D (wid.x + wid.y * nwg.x, see src/gpu/grid.ts) over the blocks.
 override TA: bool = false;
 override TB: bool = false;
 override HAS_BIAS: bool = false;
+override ACCUM: bool = false;
 // TN and TK come from src/gpu/constants.ts; R sizes a function-scope array, so it must be a
 // const here (test/layout.test.ts checks it equals MATMUL_R).
 override TN: u32;
@@ -69,6 +71,7 @@ fn main(@builtin(local_invocation_index) lid: u32,
     if (row < P.M) {
       var v = acc[r];
       if (HAS_BIAS) { v = v + bias[P.biasOff + col]; }
+      if (ACCUM) { v = C[row * P.N + col] + v; }
       C[row * P.N + col] = v;
     }
   }
