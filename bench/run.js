@@ -4,6 +4,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { barChart, createContext, loadMnist } from '../dist/node.js';
 import { benchDiff } from './diff.js';
+import { benchLeaks, leakTable } from './leaks.js';
 import { benchNet } from './nn.js';
 import { fmtMs } from './timing.js';
 
@@ -43,6 +44,12 @@ if (!only || only === 'nn') {
   writeFileSync(`${outDir}/nn.svg`, barChart(rows.filter((r) => Number.isFinite(r.ms)).map((r) => ({
     label: r.name.replace('numgrad ', ''), value: r.ms, color: r.name.startsWith('numgrad GPU') ? '#1f77b4' : r.name.startsWith('numgrad') ? '#2ca02c' : '#888' })),
   { title: 'TwoLayerNet gradient, 39,760 params (ms, log scale)', unit: 'ms', width: 820 }));
+}
+
+if (!only || only === 'leaks') {
+  const rows = await benchLeaks(gpu, { quick });
+  json.leaks = rows;
+  md.push('## Memory over long runs (each count in a fresh process, RSS in MiB)', '', ...leakTable(rows), '');
 }
 
 writeFileSync(`${outDir}/latest.md`, md.join('\n'));

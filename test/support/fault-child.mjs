@@ -54,7 +54,7 @@ if (mode === 'contexts' || mode === 'expressions') {
       await c.numericalGradient('x0^2 + x1', [1, 2]);
       await c.dispose();
       out.ok++;
-      if ((k + 1) % Math.max(1, Math.floor(count / 4)) === 0) (out.rssAt ??= []).push([k + 1, Math.round(mib())]);
+      if ((k + 1) % Math.max(1, Math.floor(count / 4)) === 0) { global.gc?.(); (out.rssAt ??= []).push([k + 1, Math.round(mib())]); }
     }
   } else {
     const c = await createContext({ backend: 'webgpu' });
