@@ -8,7 +8,7 @@ import { closeExcess, compareClose, isClose, type CloseOptions, type Numeric } f
 import { expectAllclose } from './helpers/allclose';
 import { verifyGradient } from '../src/features/diff/verify';
 import { makeExpr } from '../src/functions/fn';
-import type { GradientJob } from '../src/features/diff/jobs';
+import type { GradientJob, GradientOut } from '../src/features/diff/jobs';
 
 const ok = (a: Numeric, b: Numeric, o?: CloseOptions) => compareClose(a, b, o).ok;
 
@@ -179,22 +179,24 @@ describe('one comparison: expectAllclose and verify both go through compareClose
     f: makeExpr(expr), x: Float64Array.from(x), rows: 1, n: x.length, pointShape: [x.length], h: 'auto', stencil: 3,
   });
 
-  it('verify reports what compareClose reports, with its tolerances', () => {
+  const out = (g: number[], err?: number[]): GradientOut => ({ grad: Float64Array.from(g), vanished: [], vanishedCount: 0, error: err ? Float64Array.from(err) : undefined });
+
+  it('verify judges each element with isClose at its own tolerance: 2·(error estimates) + a floor scaled to the values', () => {
     const j = job('x0^2 + x1^2', [3, 4]); // symbolic gradient (6, 8)
-    for (const grad of [[6, 8], [6 + 1e-9, 8], [6, 8.5], [NaN, 8]]) {
-      const v = verifyGradient(j, Float64Array.from(grad), 'cpu');
-      const r = compareClose(Float64Array.from(grad), Float64Array.of(6, 8), { rtol: v.rtol, atol: v.atol });
-      expect(v).toMatchObject({ ok: r.ok, maxAbs: r.maxAbs, maxRel: r.maxRel, worstIndex: r.worstIndex, message: r.message, reference: 'symbolic' });
-    }
-    expect(verifyGradient(j, Float64Array.of(6, 8.5), 'cpu')).toMatchObject({ ok: false, worstIndex: 1 });
+    const floor = 16 * 2 ** -52 * 8;
+    expect(verifyGradient(j, out([6, 8]), 'cpu')).toMatchObject({ ok: true, failing: 0, reference: 'symbolic', atol: floor });
+    expect(verifyGradient(j, out([6, 8 + 1e-9]), 'cpu')).toMatchObject({ ok: false, worstIndex: 1, failing: 1 }); // no estimate: floor only
+    expect(verifyGradient(j, out([6, 8 + 1e-9], [0, 1e-9]), 'cpu')).toMatchObject({ ok: true, worstIndex: 1 }); // 1e-9 ≤ 2e-9 + floor
+    expect(verifyGradient(j, out([6, 8 + 3e-9], [0, 1e-9]), 'cpu')).toMatchObject({ ok: false, worstIndex: 1 }); // 3e-9 > 2e-9 + floor
+    expect(verifyGradient(j, out([NaN, 8]), 'cpu')).toMatchObject({ ok: false, worstIndex: 0 });
     // all pass: the worst is still named (the one nearest its tolerance)
-    expect(verifyGradient(j, Float64Array.of(6, 8 + 1e-9), 'cpu')).toMatchObject({ ok: true, worstIndex: 1 });
+    expect(verifyGradient(j, out([6 + 1e-15, 8 + 1e-13], [1e-12, 1e-12]), 'cpu')).toMatchObject({ ok: true, worstIndex: 1 });
   });
 
   it('verify: a finite gradient is not close to an infinite reference (it was: atol became Infinity)', () => {
     const j = job('sqrt(x0)', [0]); // symbolic d/dx √x at 0 is Infinity
-    expect(verifyGradient(j, Float64Array.of(1e6), 'cpu')).toMatchObject({ ok: false, atol: expect.any(Number) });
-    expect(Number.isFinite(verifyGradient(j, Float64Array.of(1e6), 'cpu').atol)).toBe(true);
-    expect(verifyGradient(j, Float64Array.of(Infinity), 'cpu').ok).toBe(true); // the same infinity
+    expect(verifyGradient(j, out([1e6]), 'cpu')).toMatchObject({ ok: false, atol: expect.any(Number) });
+    expect(Number.isFinite(verifyGradient(j, out([1e6]), 'cpu').atol)).toBe(true);
+    expect(verifyGradient(j, out([Infinity]), 'cpu').ok).toBe(true); // the same infinity
   });
 });

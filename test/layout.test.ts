@@ -93,6 +93,9 @@ describe('constants shared by TypeScript and WGSL', () => {
     const { GENERIC_MAX_OUTPUTS } = await import('../src/features/nn/gpu/kernels');
     const { CE_EPS } = await import('../src/features/nn/cpu/ops');
     expect(wgslConst(shader('features/nn/shaders/nn_matmul.wgsl'), 'R')).toBe(MATMUL_R);
+    const { LADDER_STEPS } = await import('../src/features/diff/ladder');
+    expect(wgslConst(shader('features/diff/shaders/ladder.wgsl'), 'LK')).toBe(LADDER_STEPS);
+    expect(wgslConst(shader('features/diff/shaders/ladder.wgsl'), 'LG')).toBe(2 * LADDER_STEPS);
     expect(wgslConst(shader('features/nn/shaders/nn_generic.wgsl'), 'MAXK')).toBe(GENERIC_MAX_OUTPUTS);
     for (const f of ['nn_generic', 'nn_grad_hidden', 'nn_grad_out', 'nn_loss']) {
       expect(Math.fround(wgslConst(shader(`features/nn/shaders/${f}.wgsl`), 'EPS'))).toBe(Math.fround(CE_EPS));

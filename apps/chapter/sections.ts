@@ -4,6 +4,11 @@
 import type { DescentResult } from 'numgrad';
 import { arange, BOOK, F1, F2 } from './book';
 import { both, type Contexts, type Side } from './sides';
+import type { Context } from 'numgrad';
+
+/** The book's fixed h = 1e-4 on the float64 side, so its printed values reproduce bit for bit;
+ *  the GPU side uses numgrad's default (the step ladder). */
+const bookOnCpu = (ctx: Context) => (ctx.backend === 'cpu' ? { h: 'book' as const } : {});
 
 export type Line = { slope: number; intercept: number };
 export type DerivativeResult = { x: number; value: Side<number>; book: number; exact: number }[];
@@ -29,21 +34,21 @@ export interface DirectionalResult {
 /** numerical_diff of the book's function_1 at 5 and 10, both points in one call. */
 export async function derivativeSection(c: Contexts): Promise<DerivativeResult> {
   const f1 = c.cpu.fn(F1);
-  const v = await both(c, (ctx) => ctx.numericalDiff(f1, BOOK.diff.map((d) => d.x)) as Promise<number[]>);
+  const v = await both(c, (ctx) => ctx.numericalDiff(f1, BOOK.diff.map((d) => d.x), bookOnCpu(ctx)) as Promise<number[]>);
   return BOOK.diff.map((d, i) => ({ x: d.x, value: { cpu: v.cpu[i], gpu: v.gpu[i] }, book: d.value, exact: d.exact }));
 }
 
 /** tangent_line of function_1 at 5 and 10. */
 export function tangentSection(c: Contexts): Promise<TangentResult> {
   const f1 = c.cpu.fn(F1);
-  return Promise.all(BOOK.diff.map(async (d) => ({ x: d.x, line: await both(c, (ctx) => ctx.tangentLine(f1, d.x)) })));
+  return Promise.all(BOOK.diff.map(async (d) => ({ x: d.x, line: await both(c, (ctx) => ctx.tangentLine(f1, d.x, bookOnCpu(ctx))) })));
 }
 
 /** function_tmp1 and function_tmp2: x0² + x1² with one variable fixed. */
 export function partialSection(c: Contexts): Promise<PartialResult> {
   return Promise.all(BOOK.partial.map(async (p) => ({
     name: p.name, f: p.f, x: p.x, book: p.value, exact: p.exact,
-    value: await both(c, (ctx) => ctx.numericalDiff(p.f, p.x) as Promise<number>),
+    value: await both(c, (ctx) => ctx.numericalDiff(p.f, p.x, bookOnCpu(ctx)) as Promise<number>),
   })));
 }
 
@@ -52,7 +57,7 @@ export function gradientSection(c: Contexts): Promise<GradientResult> {
   const f2 = c.cpu.fn(F2);
   return Promise.all(BOOK.gradient.map(async (g) => ({
     x: [...g.x], book: [...g.value],
-    value: await both(c, (ctx) => ctx.numericalGradient(f2, [...g.x]) as Promise<number[]>),
+    value: await both(c, (ctx) => ctx.numericalGradient(f2, [...g.x], bookOnCpu(ctx)) as Promise<number[]>),
   })));
 }
 

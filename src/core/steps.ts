@@ -2,7 +2,7 @@ import { ArgumentError } from './errors';
 import { describeValue, elementName } from './input';
 
 /** A step: a number (every parameter) or 'auto' (the backend's policy, below). */
-export type Step = number | 'auto';
+export type Step = number | 'auto' | 'book';
 export type Stencil = 3 | 5;
 
 /** float32 machine epsilon (2⁻²³). */
@@ -41,8 +41,9 @@ export function gpuAutoStep(x: number, stencil: Stencil): number {
 
 export function checkStep(h: unknown): Step {
   if (h === undefined || h === 'auto') return 'auto';
+  if (h === 'book') return 'book';
   if (typeof h !== 'number' || !Number.isFinite(h) || h <= 0) {
-    throw new ArgumentError('h', `expected a positive finite step or 'auto', got ${describeValue(h)}`);
+    throw new ArgumentError('h', `expected 'auto' (the step ladder), 'book' (h = 1e-4) or a positive finite step, got ${describeValue(h)}`);
   }
   return h;
 }
@@ -76,7 +77,7 @@ export function checkGpuRange(data: ArrayLike<number>, shape: readonly number[],
       throw new ArgumentError(name, `${elementName(name, i, shape)} is ${v}, beyond ${F32_RANGE} on the webgpu backend; ${USE_CPU}`);
     }
     if (h === null) continue;
-    const hi = h === 'auto' ? gpuAutoStep(x32, stencil) : h;
+    const hi = h === 'auto' ? gpuAutoStep(x32, stencil) : h === 'book' ? BOOK_H : h;
     const d = reach * hi;
     if (!Number.isFinite(Math.fround(x32 + d)) || !Number.isFinite(Math.fround(x32 - d))) {
       const sign = x32 > 0 ? '+' : '−';

@@ -43,7 +43,7 @@ export interface GradCheckReport {
   /** ‖a − n‖ / ‖n‖ over the finite elements */
   normRel: number;
   /** the step of the numerical gradient ('auto': the backend's per-element policy) */
-  h: number | 'auto';
+  h: number | 'auto' | 'book';
   rtol: number;
   atol: number;
   /** NaN/±Inf in either gradient (first 100) */
@@ -56,7 +56,7 @@ export interface GradCheckReport {
 const fmt = (v: number) => (Number.isFinite(v) ? v.toPrecision(6) : String(v));
 const idx = (e: { param: string; index: number[] }) => `${e.param}${e.index.map((i) => `[${i}]`).join('')}`;
 
-export function buildReport(parts: GradPart[], h: number | 'auto', tol: { rtol: number; atol: number }): GradCheckReport {
+export function buildReport(parts: GradPart[], h: number | 'auto' | 'book', tol: { rtol: number; atol: number }): GradCheckReport {
   const { rtol, atol } = tol;
   let failing = 0, count = 0, sumAbs = 0, maxAbs = 0, num = 0, den = 0, finite = 0;
   let worst: GradCheckElement | null = null;

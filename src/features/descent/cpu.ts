@@ -1,4 +1,5 @@
-import { cpuGradient } from '../diff/cpu';
+import { BOOK_H } from '../../core/steps';
+import { cpuFixedGradient } from '../diff/cpu';
 import { EXPLODE_FACTOR, HARD_LIMIT, type DescentJob, type DescentOut } from './jobs';
 
 /**
@@ -21,7 +22,8 @@ export function cpuDescent(job: DescentJob): DescentOut {
   let firstVanishedAt: number | null = null;
   let done = 0;
   for (let k = 1; k <= job.steps; k++) {
-    const g = cpuGradient({ f: job.f, x, rows: 1, n, pointShape: job.pointShape, h: job.h, stencil: job.stencil });
+    // one fixed-step gradient per update: 'auto' is the book's h = 1e-4 here (the ladder would cost 8×)
+    const g = cpuFixedGradient({ f: job.f, x, rows: 1, n, pointShape: job.pointShape, h: job.h, stencil: job.stencil }, typeof job.h === 'number' ? job.h : BOOK_H);
     if (g.vanishedCount > 0) {
       vanishedSteps++;
       firstVanishedAt ??= k;

@@ -3,7 +3,7 @@ import { ArgumentError } from '../../core/errors';
 import { gpuFunction, harnessPipeline } from '../diff/harness';
 import { checkGpuData } from '../diff/gpu';
 import { EXPLODE_FACTOR, HARD_LIMIT, type DescentJob, type DescentOut } from './jobs';
-import { GPU_C3, GPU_C5 } from '../../core/steps';
+import { BOOK_H, GPU_C3, GPU_C5 } from '../../core/steps';
 import { DESCENT_DATA_BINDING, LANE_WG } from '../../gpu/constants';
 import type { Binding, GpuRuntime } from '../../gpu/runtime';
 
@@ -44,7 +44,7 @@ export async function gpuDescent(rt: GpuRuntime, job: DescentJob): Promise<Desce
   const pf = new Float32Array(params);
   const pu = new Uint32Array(params);
   pf[0] = job.lr;
-  pf[1] = job.h === 'auto' ? 0 : job.h;
+  pf[1] = job.h === 'auto' ? 0 : job.h === 'book' ? BOOK_H : job.h;
   pf[2] = job.h === 'auto' ? (job.stencil === 5 ? GPU_C5 : GPU_C3) : 0;
   pf[3] = explode2;
   pf[4] = HARD_LIMIT;

@@ -3,8 +3,9 @@ import { ArgumentError } from '../../core/errors';
 import { arity, toFunction, type DiffFunction } from '../../functions/fn';
 import { nest, readOptions, readPoints, readTensor, unravel, type NestedOut, type NumericInput, type Points } from '../../core/input';
 import type { GradientJob, Stencil, Step } from './jobs';
-import { checkGpuRange, checkStencil, checkStep } from '../../core/steps';
+import { BOOK_H, checkGpuRange, checkStencil, checkStep } from '../../core/steps';
 import { evaluateOp, gradientOp } from './ops';
+import { explain, flagged, flagWarning, statusName, type DerivativeStatus } from './status';
 import { verifyGradient, type VerifyReport } from './verify';
 
 /** A result in the nesting of the input: number for a number, arrays for arrays. */
@@ -20,20 +21,31 @@ export interface PointOptions {
 }
 
 export interface DiffOptions extends PointOptions {
-  /** step: a positive number, or 'auto' (default: 1e-4 on the CPU, ∛ε·max(|x|,1) in float32 on the GPU) */
+  /**
+   * 'auto' (default): the step ladder, a value, an error estimate and a status per component;
+   * 'book': the book's fixed h = 1e-4; a positive number: that fixed step, as given
+   */
   h?: Step;
-  /** 3 (default, the book's central difference) or 5 points */
+  /** fixed steps: 3 (default, the book's central difference) or 5 points ('auto' extrapolates by itself) */
   stencil?: Stencil;
   /** also compute a reference (CPU float64 on the GPU, the symbolic derivative on the CPU) and report */
   verify?: boolean;
-  /** return { value, vanished, h, stencil, backend, verify? } instead of the bare value */
+  /** return { value, error, step, status, issues, vanished, h, stencil, backend, verify? } instead of the bare value */
   detail?: boolean;
-  /** warn on the console when x ± h rounded to x for some component (default true; detail reports it instead) */
+  /** warn on the console (one line) when some component is flagged (default true; detail reports it instead) */
   warn?: boolean;
 }
 
 export interface GradientDetail<T> {
   value: T;
+  /** estimated absolute error of each component, in the value's nesting (null for a fixed step, which has no ladder to estimate from) */
+  error: T | null;
+  /** the step each component's value came from (the smallest of its Richardson window), in the value's nesting */
+  step: T;
+  /** 'ok' or why not, per component, in the value's nesting (see docs/design.md, "The step ladder") */
+  status: Nest<DerivativeStatus>;
+  /** flagged components (not 'ok' or 'one-sided'): how many, and the first few with an explanation */
+  issues: { count: number; first: { index: number[]; status: DerivativeStatus; message: string }[] };
   /** components whose step vanished (x ± h rounded to x, derivative reported as 0): indices into the result */
   vanished: { count: number; indices: number[][] };
   h: Step;
@@ -41,6 +53,9 @@ export interface GradientDetail<T> {
   backend: 'cpu' | 'webgpu';
   verify?: VerifyReport;
 }
+
+/** Values of type V nested like a result. */
+export type Nest<V> = V | Nest<V>[];
 
 export type Detailed = { detail: true } | { verify: true };
 
@@ -71,24 +86,51 @@ async function gradientOf(ctx: Runner, fn: DiffFunction, pts: Points, opts: Diff
     f: fn, x: pts.data, rows: pts.rows, n: pts.n, pointShape: pts.pointShape,
     h: checkStep(opts.h), stencil: checkStencil(opts.stencil),
   };
-  if (ctx.backend === 'webgpu') checkGpuRange(pts.data, pts.shape, 'x', job.h, job.stencil);
+  // the ladder ('auto') skips steps that leave float32's range; a fixed step must not
+  if (ctx.backend === 'webgpu') checkGpuRange(pts.data, pts.shape, 'x', job.h === 'auto' ? null : job.h, job.stencil);
   const out = await ctx.exec(gradientOp, job);
   const backend = ctx.backend;
+  const total = out.grad.length;
+  const status = out.status ?? new Uint32Array(total);
+  const fixed = typeof job.h === 'number' ? job.h : job.h === 'book' ? BOOK_H : NaN;
+  const issues: GradientDetail<NestedOut>['issues'] = { count: 0, first: [] };
+  for (let i = 0; i < total; i++) {
+    if (!flagged(status[i])) continue;
+    if (issues.count++ < 10) issues.first.push({ index: unravel(i, pts.shape), status: statusName(status[i]), message: explain(status[i], backend) });
+  }
   const detail: GradientDetail<NestedOut> & { raw: Float64Array } = {
     value: nest(out.grad, pts.shape),
+    error: out.error ? nest(out.error, pts.shape) : null,
+    step: nest(out.step ?? new Float64Array(total).fill(fixed), pts.shape),
+    status: nestStatus(status, pts.shape),
+    issues,
     vanished: { count: out.vanishedCount, indices: out.vanished.map((i) => unravel(i, pts.shape)) },
     h: job.h,
     stencil: job.stencil,
     backend,
     raw: out.grad,
   };
-  if (opts.verify) detail.verify = verifyGradient(job, out.grad, backend);
-  if (out.vanishedCount > 0 && !opts.detail && !opts.verify && opts.warn !== false) {
+  if (opts.verify) detail.verify = verifyGradient(job, out, backend);
+  const quiet = opts.detail || opts.verify || opts.warn === false;
+  if (!quiet && out.status) {
+    const w = flagWarning(status, out.grad, out.error, pts.shape, backend);
+    if (w) console.warn(w);
+  } else if (!quiet && out.vanishedCount > 0) {
     const first = detail.vanished.indices[0];
     console.warn(`numgrad: ${out.vanishedCount} gradient component(s) are 0 because x ± h rounded to x ` +
       `(first at [${first.join(', ')}], x = ${pts.data[out.vanished[0]]}, h = ${job.h}); use a larger h or h: 'auto'`);
   }
   return detail;
+}
+
+function nestStatus(codes: Uint32Array, shape: readonly number[]): Nest<DerivativeStatus> {
+  const names = Array.from(codes, statusName);
+  const build = (off: number, dims: readonly number[]): Nest<DerivativeStatus> => {
+    if (dims.length === 0) return names[off];
+    const step = dims.slice(1).reduce((a, b) => a * b, 1);
+    return Array.from({ length: dims[0] }, (_, i) => build(off + i * step, dims.slice(1)));
+  };
+  return build(0, shape);
 }
 
 function result(d: GradientDetail<NestedOut> & { raw?: Float64Array }, opts: DiffOptions): unknown {

@@ -1,6 +1,11 @@
 import { cpuEvaluator } from '../../functions/fn';
-import { CPU_AUTO_H } from '../../core/steps';
+import { BOOK_H } from '../../core/steps';
 import { MAX_VANISHED_LISTED, type GradientJob, type GradientOut, type PointsJob } from './jobs';
+import { LADDER_STEPS, LADDER_ULPS, ladderStep, reduceLadder, STATUS } from './ladder';
+
+/** float64 ε, and the relative error estimate above which the CPU path flags a component. */
+const EPS_F64 = 2 ** -52;
+export const CPU_REL_TOL = 1e-8;
 
 /** f at each point, float64. */
 export function cpuEvaluate(job: PointsJob): Float64Array {
@@ -10,15 +15,62 @@ export function cpuEvaluate(job: PointsJob): Float64Array {
   return out;
 }
 
-/**
- * Central differences in float64, exactly as the book: x[i] ± h set in place, then
- * (f(x+h) − f(x−h)) / 2h — dividing by 2h, not by the realised step, so the book's printed
- * values (0.1999999999990898, …) reproduce bit for bit. The 5-point stencil is
- * (8(f(x+h) − f(x−h)) − (f(x+2h) − f(x−2h))) / 12h. 'auto' is h = 1e-4 (the book's).
- */
+/** The gradient on the CPU path: the step ladder for 'auto', else a fixed step. */
 export function cpuGradient(job: GradientJob): GradientOut {
+  return job.h === 'auto' ? cpuLadderGradient(job) : cpuFixedGradient(job, job.h === 'book' ? BOOK_H : job.h);
+}
+
+/**
+ * The ladder in float64 (see ladder.ts): per component, f at x ± h_k for the LADDER_STEPS
+ * steps, f(x) once per point, reduced to a value, an error estimate, the step and a status.
+ */
+export function cpuLadderGradient(job: GradientJob): GradientOut {
   const { n, rows } = job;
-  const h = job.h === 'auto' ? CPU_AUTO_H : job.h;
+  const K = LADDER_STEPS;
+  const f = cpuEvaluator(job.f, job.pointShape);
+  const total = rows * n;
+  const grad = new Float64Array(total), error = new Float64Array(total), step = new Float64Array(total);
+  const status = new Uint32Array(total);
+  const fp = new Float64Array(K), fm = new Float64Array(K), dp = new Float64Array(K), dm = new Float64Array(K);
+  const vanished: number[] = [];
+  let vanishedCount = 0;
+  const x = new Float64Array(n);
+  for (let r = 0; r < rows; r++) {
+    x.set(job.x.subarray(r * n, (r + 1) * n));
+    const f0 = f(x);
+    for (let j = 0; j < n; j++) {
+      const xj = x[j];
+      for (let k = 0; k < K; k++) {
+        const h = ladderStep(xj, k);
+        const xp = xj + h, xm = xj - h;
+        dp[k] = Number.isFinite(xp) ? xp - xj : 0;
+        dm[k] = Number.isFinite(xm) ? xj - xm : 0;
+        x[j] = xp;
+        fp[k] = dp[k] > 0 ? f(x) : NaN;
+        x[j] = xm;
+        fm[k] = dm[k] > 0 ? f(x) : NaN;
+      }
+      x[j] = xj;
+      const res = reduceLadder(f0, fp, fm, dp, dm, EPS_F64, CPU_REL_TOL, LADDER_ULPS.cpu);
+      const l = r * n + j;
+      grad[l] = res.value;
+      error[l] = res.error;
+      step[l] = res.step;
+      status[l] = res.status;
+      if ((res.status & 0xff) === STATUS.vanished && vanishedCount++ < MAX_VANISHED_LISTED) vanished.push(l);
+    }
+  }
+  return { grad, vanished, vanishedCount, error, step, status };
+}
+
+/**
+ * Central differences in float64 with a fixed step, exactly as the book: x[i] ± h set in
+ * place, then (f(x+h) − f(x−h)) / 2h — dividing by 2h, not by the realised step, so the
+ * book's printed values (0.1999999999990898, …) reproduce bit for bit with h: 'book'. The
+ * 5-point stencil is (8(f(x+h) − f(x−h)) − (f(x+2h) − f(x−2h))) / 12h.
+ */
+export function cpuFixedGradient(job: GradientJob, h: number): GradientOut {
+  const { n, rows } = job;
   const f = cpuEvaluator(job.f, job.pointShape);
   const grad = new Float64Array(rows * n);
   const vanished: number[] = [];

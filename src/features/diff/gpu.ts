@@ -1,11 +1,13 @@
 import harnessSrc from './shaders/ngrad_harness.wgsl';
+import ladderSrc from './shaders/ladder.wgsl';
+import { GPU_REL_TOL, LADDER_H0, LADDER_STEPS, LADDER_ULPS, STATUS } from './ladder';
 import { ArgumentError } from '../../core/errors';
 import type { WgslFunction, ExprFunction } from '../../functions/fn';
 import { DIFF_DATA_BINDING, LANE_WG } from '../../gpu/constants';
 import type { GpuRuntime } from '../../gpu/runtime';
 import { gpuFunction, harnessPipeline } from './harness';
 import { MAX_VANISHED_LISTED, type GradientJob, type GradientOut, type PointsJob } from './jobs';
-import { gpuAutoStep } from '../../core/steps';
+import { BOOK_H } from '../../core/steps';
 
 const WG = LANE_WG;
 const FIRST_DATA_BINDING = DIFF_DATA_BINDING;
@@ -94,6 +96,7 @@ function uploadData(rt: GpuRuntime, fn: ExprFunction | WgslFunction): { bindings
  * x ± h (and x ± 2h) with Math.fround; lanes whose x ± h rounded to x give 0 and are listed.
  */
 export async function gpuGradient(rt: GpuRuntime, job: GradientJob): Promise<GradientOut> {
+  if (job.h === 'auto') return gpuLadderGradient(rt, job);
   const fn = gpuFunction(job.f);
   checkGpuData(fn, rt.maxBinding);
   const { rows, n } = job;
@@ -105,7 +108,7 @@ export async function gpuGradient(rt: GpuRuntime, job: GradientJob): Promise<Gra
   let vanishedCount = 0;
   for (let l = 0; l < total; l++) {
     const xv = x32[l];
-    const h = job.h === 'auto' ? gpuAutoStep(xv, job.stencil) : job.h;
+    const h = job.h === 'book' ? BOOK_H : (job.h as number);
     const xp = Math.fround(xv + h);
     const xm = Math.fround(xv - h);
     pert[l * k] = xp;
@@ -119,6 +122,34 @@ export async function gpuGradient(rt: GpuRuntime, job: GradientJob): Promise<Gra
   const pipeline = await harnessPipeline(rt, fn, 'ngrad', harnessSrc, FIRST_DATA_BINDING, 'main', { N: n, STENCIL: job.stencil, WG });
   const out = await runChunks(rt, fn, pipeline, planChunks(rows, n, k, rt.maxBinding), n, x32, (c) => pert.subarray(c.l0 * k, (c.l0 + c.lanes) * k));
   return { grad: Float64Array.from(out), vanished, vanishedCount };
+}
+
+/**
+ * The step ladder in float32 (shaders/ladder.wgsl): x is uploaded once, the kernel forms
+ * every x ± h_k itself, and each component comes back as [value, error, step, status].
+ */
+export async function gpuLadderGradient(rt: GpuRuntime, job: GradientJob): Promise<GradientOut> {
+  const fn = gpuFunction(job.f);
+  checkGpuData(fn, rt.maxBinding);
+  const { rows, n } = job;
+  const constants = { N: n, STENCIL: 3, WG, H0: LADDER_H0, ULPS: LADDER_ULPS.webgpu, REL_TOL: GPU_REL_TOL };
+  const pipeline = await harnessPipeline(rt, fn, 'ladder', ladderSrc, FIRST_DATA_BINDING, 'main', constants);
+  const x32 = Float32Array.from(job.x);
+  const out = await runChunks(rt, fn, pipeline, planChunks(rows, n, 4, rt.maxBinding), n, x32, null, { words: 4, invocations: 2 * LADDER_STEPS });
+  const total = rows * n;
+  const grad = new Float64Array(total), error = new Float64Array(total), step = new Float64Array(total);
+  const status = new Uint32Array(total);
+  const bits = new Uint32Array(out.buffer, out.byteOffset, out.length);
+  const vanished: number[] = [];
+  let vanishedCount = 0;
+  for (let l = 0; l < total; l++) {
+    grad[l] = out[4 * l];
+    error[l] = out[4 * l + 1];
+    step[l] = out[4 * l + 2];
+    status[l] = bits[4 * l + 3];
+    if ((status[l] & 0xff) === STATUS.vanished && vanishedCount++ < MAX_VANISHED_LISTED) vanished.push(l);
+  }
+  return { grad, vanished, vanishedCount, error, step, status };
 }
 
 /** f at each point in float32. */
@@ -145,9 +176,12 @@ async function runChunks(
   n: number,
   x32: Float32Array,
   pertOf: ((c: Chunk) => Float32Array) | null,
+  /** f32 words each lane writes, and shader invocations per lane (the ladder: 4 and 16) */
+  layout: { words: number; invocations: number } = { words: 1, invocations: 1 },
 ): Promise<Float32Array> {
+  const W = layout.words;
   const totalLanes = chunks.reduce((s, c) => s + c.lanes, 0);
-  const result = new Float32Array(totalLanes);
+  const result = new Float32Array(totalLanes * W);
   const data = uploadData(rt, fn);
   try {
     let g = 0;
@@ -157,8 +191,8 @@ async function runChunks(
       let e = g;
       while (e < chunks.length) {
         const c = chunks[e];
-        const cb = (c.r1 - c.r0) * n * 4 + (pertOf ? pertOf(c).byteLength : 0) + 2 * c.lanes * 4 + 256;
-        if (e > g && bytes + cb + c.lanes * 4 > gpuDiffConfig.groupBytes) break;
+        const cb = (c.r1 - c.r0) * n * 4 + (pertOf ? pertOf(c).byteLength : 0) + 2 * c.lanes * W * 4 + 256;
+        if (e > g && bytes + cb + c.lanes * W * 4 > gpuDiffConfig.groupBytes) break;
         bytes += cb;
         e++;
       }
@@ -167,7 +201,7 @@ async function runChunks(
       const held: GPUBuffer[] = [];
       try {
         const enc = rt.encoder('numgrad-gradient');
-        const dst = group.length > 1 ? rt.output(groupLanes * 4, 'numgrad-gradient-result') : null;
+        const dst = group.length > 1 ? rt.output(groupLanes * W * 4, 'numgrad-gradient-result') : null;
         if (dst) held.push(dst);
         let at = 0;
         let single: GPUBuffer | null = null;
@@ -176,24 +210,24 @@ async function runChunks(
           held.push(xb);
           const pb = pertOf ? rt.upload(pertOf(c), undefined, 'numgrad-perturbed') : null;
           if (pb) held.push(pb);
-          const ob = rt.output(c.lanes * 4, 'numgrad-gradient');
+          const ob = rt.output(c.lanes * W * 4, 'numgrad-gradient');
           held.push(ob);
           const params = rt.uniform(new Uint32Array([c.lanes, c.j0, c.nj, 0]));
           held.push(params);
           const bindings = [
             { binding: 0, buffer: xb, size: (c.r1 - c.r0) * n * 4 },
             ...(pb ? [{ binding: 1, buffer: pb, size: pertOf!(c).byteLength }] : []),
-            { binding: 2, buffer: ob, size: c.lanes * 4 },
+            { binding: 2, buffer: ob, size: c.lanes * W * 4 },
             { binding: 3, buffer: params },
             ...data.bindings,
           ];
-          rt.dispatch(enc, pipeline, bindings, c.lanes, WG);
-          if (dst) rt.copy(enc, ob, 0, dst, at * 4, c.lanes * 4);
+          rt.dispatch(enc, pipeline, bindings, c.lanes * layout.invocations, WG);
+          if (dst) rt.copy(enc, ob, 0, dst, at * W * 4, c.lanes * W * 4);
           else single = ob;
           at += c.lanes;
         }
-        const got = await rt.readF32(dst ?? single!, groupLanes, 0, enc);
-        result.set(got, group[0].l0); // chunks tile the lanes from 0
+        const got = await rt.readF32(dst ?? single!, groupLanes * W, 0, enc);
+        result.set(got, group[0].l0 * W); // chunks tile the lanes from 0
       } finally {
         rt.release(...held); // readF32 submitted (or the encoder was dropped): safe to reuse
       }

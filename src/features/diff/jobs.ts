@@ -25,6 +25,10 @@ export interface GradientOut {
   /** flat indices (r·n + j) of components whose step vanished (x ± h rounded to x), first 100 */
   vanished: number[];
   vanishedCount: number;
+  /** with the ladder ('auto'): estimated absolute error, the step used and a status code per component */
+  error?: Float64Array;
+  step?: Float64Array;
+  status?: Uint32Array;
 }
 
 /** Vanished components listed individually (the count is always exact). */

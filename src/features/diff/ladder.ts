@@ -1,0 +1,179 @@
+// The default derivative ('auto'): a ladder of LADDER_STEPS steps per component, evaluated
+// on both sides, Richardson-extrapolated along the ladder, and the estimate with the
+// smallest estimated error kept. The same rule runs in float64 here and in float32 in
+// shaders/ladder.wgsl (the constants below are passed to it as overrides); see
+// docs/design.md, "The step ladder".
+
+/** Steps per component: 2 evaluations each, so 8× the cost of one 3-point difference. */
+export const LADDER_STEPS = 8;
+/** Ratio between consecutive steps: 8^7 ≈ 2·10⁶ spans both the |x| scale and the unit scale. */
+export const LADDER_RATIO = 8;
+/** The largest step is LADDER_H0·max(|x|, 1). */
+export const LADDER_H0 = 0.5;
+/** Rounding error assumed per evaluation of f, in units of the working precision's ε
+ *  (float64 JS Math is within ~1 ulp; float32 GPU builtins within a few). */
+export const LADDER_ULPS = { cpu: 2, webgpu: 4 } as const;
+
+/** float32: the relative error estimate above which the GPU path flags a component. */
+export const GPU_REL_TOL = 1e-3;
+
+/** Why a component is not plainly 'ok'. The codes are shared with the shader. */
+export const STATUS = {
+  ok: 0,
+  /** a one-sided ladder was used: the other side was non-finite or crossed a bound */
+  oneSided: 1,
+  /** the error estimate is large relative to the value, beyond what rounding explains */
+  notConverged: 2,
+  /** the error estimate is large relative to the value, and rounding explains it */
+  roundingLimited: 3,
+  /** f is non-finite at x, or at every usable step on both sides: no derivative */
+  nonFinite: 4,
+  /** f did not change at any step although x ± h did: exact for a constant, or f saturated */
+  saturated: 5,
+  /** x ± h rounded to x at every step */
+  vanished: 6,
+} as const;
+export type StatusName = keyof typeof STATUS;
+export const STATUS_NAMES = Object.keys(STATUS) as StatusName[];
+/** Bits above the code: which side produced a non-finite value somewhere on the ladder. */
+export const PLUS_NONFINITE = 0x100;
+export const MINUS_NONFINITE = 0x200;
+
+export interface LadderResult {
+  value: number;
+  error: number;
+  /** the smallest step of the window the value came from */
+  step: number;
+  status: number;
+}
+
+/**
+ * Reduces the samples of one component. fp[k], fm[k]: f at x + h_k and x − h_k (NaN where
+ * not evaluated); dp[k], dm[k]: the realised steps (x + h_k) − x and x − (x − h_k), 0 when
+ * they vanished; f0 = f(x); eps: the working precision; relTol: the relative error above
+ * which a result is flagged.
+ */
+export function reduceLadder(
+  f0: number, fp: ArrayLike<number>, fm: ArrayLike<number>, dp: ArrayLike<number>, dm: ArrayLike<number>,
+  eps: number, relTol: number, ulps: number,
+): LadderResult {
+  const K = fp.length;
+  let flags = 0;
+  for (let k = 0; k < K; k++) {
+    if (dp[k] > 0 && !Number.isFinite(fp[k])) flags |= PLUS_NONFINITE;
+    if (dm[k] > 0 && !Number.isFinite(fm[k])) flags |= MINUS_NONFINITE;
+  }
+  if (!Number.isFinite(f0)) return { value: NaN, error: Infinity, step: 0, status: STATUS.nonFinite | flags };
+  let anyStep = false;
+  for (let k = 0; k < K; k++) if (dp[k] > 0 || dm[k] > 0) anyStep = true;
+  if (!anyStep) return { value: 0, error: Infinity, step: 0, status: STATUS.vanished | flags };
+
+  const { central, forward, backward, fc, ff, fb, den } = scratch(K);
+  let allFlat = true;
+  for (let k = 0; k < K; k++) {
+    const okP = dp[k] > 0 && Number.isFinite(fp[k]);
+    const okM = dm[k] > 0 && Number.isFinite(fm[k]);
+    central[k] = okP && okM ? (fp[k] - fm[k]) / (dp[k] + dm[k]) : NaN;
+    forward[k] = okP ? (fp[k] - f0) / dp[k] : NaN;
+    backward[k] = okM ? (f0 - fm[k]) / dm[k] : NaN;
+    // the size of what each difference subtracts, for its rounding bound
+    fc[k] = Math.max(Math.abs(fp[k]), Math.abs(fm[k]));
+    ff[k] = Math.max(Math.abs(fp[k]), Math.abs(f0));
+    fb[k] = Math.max(Math.abs(fm[k]), Math.abs(f0));
+    if ((okP && fp[k] !== f0) || (okM && fm[k] !== f0)) allFlat = false;
+    den[k] = dp[k] + dm[k];
+  }
+  if (allFlat) {
+    // no difference at any step: exact for a constant; flagged when f is not 0 (saturation)
+    let hMax = 0;
+    for (let k = 0; k < K; k++) hMax = Math.max(hMax, dp[k], dm[k]);
+    return { value: 0, error: (ulps * eps * Math.abs(f0)) / hMax, step: hMax, status: (f0 === 0 ? STATUS.ok : STATUS.saturated) | flags };
+  }
+  const c = best(central, fc, den, 0.5, 2, eps * ulps);
+  const fw = best(forward, ff, dp, 1, 1, eps * ulps);
+  const bw = best(backward, fb, dm, 1, 1, eps * ulps);
+  let pick = c;
+  let oneSided = false;
+  for (const s of [fw, bw]) {
+    if (s && (!pick || (s.interior && !pick.interior) || (s.interior === pick.interior && s.error < pick.error / 2))) {
+      pick = s;
+      oneSided = true;
+    }
+  }
+  if (!pick) return { value: NaN, error: Infinity, step: 0, status: STATUS.nonFinite | flags };
+  let status: number = oneSided ? STATUS.oneSided : STATUS.ok;
+  if (!(pick.error <= relTol * Math.abs(pick.value))) status = pick.error <= 4 * pick.rounding ? STATUS.roundingLimited : STATUS.notConverged;
+  return { value: pick.value, error: pick.error, step: pick.step, status: status | flags };
+}
+
+interface Pick {
+  value: number;
+  error: number;
+  rounding: number;
+  step: number;
+  /** it had a neighbour on both sides in its column */
+  interior: boolean;
+}
+
+/**
+ * The Richardson table of one ladder of differences d[k] = Δf/den[k] (error ∝ h^p, h^2p, ...
+ * with p = 2 central, 1 one-sided) and the entry with the smallest estimated error: the
+ * change from the previous entry of its column (truncation, and any noise) plus a bound on
+ * the rounding of f, carried through the extrapolation weights.
+ */
+function best(d: Float64Array, size: Float64Array, den: ArrayLike<number>, stepOfDen: number, p: number, unit: number): Pick | null {
+  const K = d.length;
+  let out: Pick | null = null;
+  const { col, rnd } = scratch(K);
+  col.set(d);
+  // rounding bound of each entry: f's own rounding over the realised step, grown by the extrapolation weights
+  for (let k = 0; k < K; k++) rnd[k] = (2 * unit * size[k]) / den[k];
+  let len = K;
+  for (let level = 0; level < 3; level++) {
+    for (let k = 0; k < len; k++) {
+      const e = col[k];
+      if (!Number.isFinite(e)) continue;
+      // the change to both neighbours in the column: one can agree with e by coincidence
+      // (a periodic f, a pole between the samples), two rarely do
+      const hasPrev = k > 0 && Number.isFinite(col[k - 1]);
+      const hasNext = k + 1 < len && Number.isFinite(col[k + 1]);
+      if (!hasPrev && !hasNext) continue;
+      // an entry with one neighbour only (an end of the usable ladder) is a fallback: at
+      // the coarse end a diverging ladder can look converged in absolute terms
+      const interior = hasPrev && hasNext;
+      const prev = hasPrev ? Math.abs(e - col[k - 1]) : 0;
+      const next = hasNext ? Math.abs(col[k + 1] - e) : 0;
+      const change = interior ? Math.max(prev, next) : 4 * Math.max(prev, next);
+      const error = change + rnd[k];
+      if (!out || (interior && !out.interior) || (interior === out.interior && error < out.error)) {
+        out = { value: e, error, rounding: rnd[k], step: den[k + level] * stepOfDen, interior };
+      }
+    }
+    if (len < 2) break;
+    // next column, in place: eliminate the leading h^(p·(level+1)) term; steps shrink by LADDER_RATIO
+    const w = LADDER_RATIO ** (p * (level + 1)) - 1;
+    for (let k = 0; k + 1 < len; k++) {
+      col[k] = col[k + 1] + (col[k + 1] - col[k]) / w;
+      rnd[k] = rnd[k + 1] * (1 + 2 / w);
+    }
+    len--;
+  }
+  return out;
+}
+
+// Scratch arrays, reused: the reduction runs once per component, millions of times a call.
+let scratchK = 0;
+let scratchArrays: Record<'central' | 'forward' | 'backward' | 'fc' | 'ff' | 'fb' | 'den' | 'col' | 'rnd', Float64Array>;
+function scratch(K: number) {
+  if (K !== scratchK) {
+    scratchK = K;
+    const a = () => new Float64Array(K);
+    scratchArrays = { central: a(), forward: a(), backward: a(), fc: a(), ff: a(), fb: a(), den: a(), col: a(), rnd: a() };
+  }
+  return scratchArrays;
+}
+
+/** The nominal steps of the ladder at x: h_k = LADDER_H0·max(|x|, 1)/LADDER_RATIO^k. */
+export function ladderStep(x: number, k: number): number {
+  return (LADDER_H0 * Math.max(Math.abs(x), 1)) / LADDER_RATIO ** k;
+}

@@ -1,0 +1,241 @@
+// The step ladder ('auto') in float32, the twin of src/features/diff/ladder.ts. One group of
+// 2·LK lanes per component (point r, parameter j): lane s evaluates f at x_j + h_k (s even)
+// or x_j − h_k (s odd), k = s / 2, with h_k = H0·max(|x_j|, 1)/8^k formed here from x (so
+// only x is uploaded); lane 0 of the group also evaluates f(x). After a barrier, lane 0
+// Richardson-extrapolates the three ladders (central, forward, backward) and writes
+// [value, error estimate, step, status] for its component.
+// The user's code (user_f and any data bindings from DIFF_DATA_BINDING on) is appended.
+//#include "prelude.wgsl"
+const LK: u32 = 8u;  // LADDER_STEPS (checked against ladder.ts by test/layout.test.ts)
+const LG: u32 = 16u;         // lanes per component, 2·LK
+override H0: f32;            // LADDER_H0
+override ULPS: f32;          // LADDER_ULPS.webgpu
+override REL_TOL: f32;       // GPU_REL_TOL
+const EPS: f32 = 1.1920929e-7;
+
+struct NghParams {
+  comps: u32,  // components in this chunk
+  j0: u32,
+  nj: u32,
+  pad: u32,
+}
+
+@group(0) @binding(0) var<storage, read> ngh_x: array<f32>;          // this chunk's points, row-major
+@group(0) @binding(2) var<storage, read_write> ngh_out: array<f32>;  // 4 words per component
+@group(0) @binding(3) var<uniform> ngh_params: NghParams;
+
+var<private> ngh_base: u32;
+var<workgroup> ngh_wv: array<f32, WG>;
+var<workgroup> ngh_wd: array<f32, WG>;
+var<workgroup> ngh_wf0: array<f32, WG>;
+
+fn ngh_point(i: u32) -> f32 {
+  return ngh_x[ngh_base + i];
+}
+
+fn ngh_finite(v: f32) -> bool {
+  // by bits: the compiler may assume floats are finite
+  return (bitcast<u32>(v) & 0x7f800000u) != 0x7f800000u;
+}
+
+// NaN and Infinity cannot be constant expressions in WGSL: built from a runtime value
+fn ngh_nan() -> f32 {
+  var bits = 0x7fc00000u;
+  return bitcast<f32>(bits);
+}
+
+fn ngh_inf() -> f32 {
+  var bits = 0x7f800000u;
+  return bitcast<f32>(bits);
+}
+
+struct NghPick {
+  value: f32,
+  err: f32,
+  rnd: f32,
+  step: f32,
+  interior: bool,
+  found: bool,
+}
+
+// Better of two picks: an interior entry beats an end entry, then the smaller error.
+fn ngh_better(a: NghPick, b: NghPick) -> bool {
+  if (!b.found) { return false; }
+  if (!a.found) { return true; }
+  if (b.interior != a.interior) { return b.interior; }
+  return b.err < a.err;
+}
+
+// See best() in ladder.ts: the Richardson table of d (error ∝ h^p, h^2p, ...) and the entry
+// with the smallest change to its column neighbours plus rounding bound.
+fn ngh_best(d0: array<f32, LK>, size: array<f32, LK>, den: array<f32, LK>, step_of_den: f32, p: u32) -> NghPick {
+  var d = d0;
+  var rnd: array<f32, LK>;
+  var out = NghPick(0.0, 0.0, 0.0, 0.0, false, false);
+  for (var k = 0u; k < LK; k++) {
+    rnd[k] = 2.0 * ULPS * EPS * size[k] / den[k];
+  }
+  var len = LK;
+  for (var level = 0u; level < 3u; level++) {
+    for (var k = 0u; k < len; k++) {
+      let e = d[k];
+      if (!ngh_finite(e)) { continue; }
+      let hasPrev = k > 0u && ngh_finite(d[max(k, 1u) - 1u]);
+      let hasNext = k + 1u < len && ngh_finite(d[min(k + 1u, LK - 1u)]);
+      if (!hasPrev && !hasNext) { continue; }
+      var prev = 0.0;
+      var next = 0.0;
+      if (hasPrev) { prev = abs(e - d[max(k, 1u) - 1u]); }
+      if (hasNext) { next = abs(d[min(k + 1u, LK - 1u)] - e); }
+      let interior = hasPrev && hasNext;
+      var change = max(prev, next);
+      if (!interior) { change = 4.0 * change; }
+      let cand = NghPick(e, change + rnd[k], rnd[k], den[min(k + level, LK - 1u)] * step_of_den, interior, true);
+      if (ngh_better(out, cand)) { out = cand; }
+    }
+    if (len < 2u) { break; }
+    let w = exp2(f32(3u * p * (level + 1u))) - 1.0;  // 8^(p·(level+1)) − 1
+    for (var k = 0u; k + 1u < len; k++) {
+      d[k] = d[k + 1u] + (d[k + 1u] - d[k]) / w;
+      rnd[k] = rnd[k + 1u] * (1.0 + 2.0 / w);
+    }
+    len = len - 1u;
+  }
+  return out;
+}
+
+// One of the three ladders of a component (0 central, 1 forward, 2 backward) from the
+// shared samples; lanes 0, 1 and 2 of a group run one each, side by side.
+fn ngh_side(g: u32, which: u32) -> NghPick {
+  let f0 = ngh_wf0[g];
+  var d: array<f32, LK>;
+  var size: array<f32, LK>;
+  var den: array<f32, LK>;
+  for (var k = 0u; k < LK; k++) {
+    let fp = ngh_wv[g + 2u * k];
+    let fm = ngh_wv[g + 2u * k + 1u];
+    let dp = ngh_wd[g + 2u * k];
+    let dm = ngh_wd[g + 2u * k + 1u];
+    let okp = dp > 0.0 && ngh_finite(fp);
+    let okm = dm > 0.0 && ngh_finite(fm);
+    d[k] = ngh_nan();
+    if (which == 0u) {
+      if (okp && okm) { d[k] = (fp - fm) / (dp + dm); }
+      size[k] = max(abs(fp), abs(fm));
+      den[k] = dp + dm;
+    } else if (which == 1u) {
+      if (okp) { d[k] = (fp - f0) / dp; }
+      size[k] = max(abs(fp), abs(f0));
+      den[k] = dp;
+    } else {
+      if (okm) { d[k] = (f0 - fm) / dm; }
+      size[k] = max(abs(fm), abs(f0));
+      den[k] = dm;
+    }
+  }
+  if (which == 0u) { return ngh_best(d, size, den, 0.5, 2u); }
+  return ngh_best(d, size, den, 1.0, 1u);
+}
+
+var<workgroup> ngh_pv: array<vec4<f32>, WG>;  // per group and side: value, error, rounding, step
+var<workgroup> ngh_pf: array<u32, WG>;        // found | interior << 1
+
+// The reduction of one component (reduceLadder in ladder.ts); g is its first lane.
+fn ngh_reduce(g: u32) -> vec4<f32> {
+  let f0 = ngh_wf0[g];
+  var flags = 0u;
+  var any_step = false;
+  var all_flat = true;
+  var hmax = 0.0;
+  for (var k = 0u; k < LK; k++) {
+    let fp = ngh_wv[g + 2u * k];
+    let fm = ngh_wv[g + 2u * k + 1u];
+    let dp = ngh_wd[g + 2u * k];
+    let dm = ngh_wd[g + 2u * k + 1u];
+    if (dp > 0.0 && !ngh_finite(fp)) { flags |= 0x100u; }
+    if (dm > 0.0 && !ngh_finite(fm)) { flags |= 0x200u; }
+    if (dp > 0.0 || dm > 0.0) { any_step = true; }
+    let okp = dp > 0.0 && ngh_finite(fp);
+    let okm = dm > 0.0 && ngh_finite(fm);
+    hmax = max(hmax, max(dp, dm));
+    if ((okp && fp != f0) || (okm && fm != f0)) { all_flat = false; }
+  }
+  if (!ngh_finite(f0)) { return vec4<f32>(ngh_nan(), ngh_inf(), 0.0, bitcast<f32>(4u | flags)); }
+  if (!any_step) { return vec4<f32>(0.0, ngh_inf(), 0.0, bitcast<f32>(6u | flags)); }
+  if (all_flat) {
+    var st = 5u;
+    if (f0 == 0.0) { st = 0u; }
+    return vec4<f32>(0.0, ULPS * EPS * abs(f0) / hmax, hmax, bitcast<f32>(st | flags));
+  }
+  var pick = NghPick(0.0, 0.0, 0.0, 0.0, false, false);
+  var one_sided = false;
+  for (var which = 0u; which < 3u; which++) {
+    let v = ngh_pv[g + which];
+    let fl = ngh_pf[g + which];
+    let cand = NghPick(v.x, v.y, v.z, v.w, (fl & 2u) != 0u, (fl & 1u) != 0u);
+    if (which == 0u) {
+      pick = cand;
+    } else if (cand.found && (!pick.found || (cand.interior && !pick.interior) || (cand.interior == pick.interior && cand.err < pick.err / 2.0))) {
+      // a one-sided ladder wins when it is interior and the central is not, or halves the error
+      pick = cand;
+      one_sided = true;
+    }
+  }
+  if (!pick.found) { return vec4<f32>(ngh_nan(), ngh_inf(), 0.0, bitcast<f32>(4u | flags)); }
+  var st = 0u;
+  if (one_sided) { st = 1u; }
+  if (!(pick.err <= REL_TOL * abs(pick.value))) {
+    st = 2u;
+    if (pick.err <= 4.0 * pick.rnd) { st = 3u; }
+  }
+  return vec4<f32>(pick.value, pick.err, pick.step, bitcast<f32>(st | flags));
+}
+
+@compute @workgroup_size(WG)
+fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let slot = lid / LG;
+  let s = lid % LG;
+  let comp = (wid.x + wid.y * nwg.x) * (WG / LG) + slot;
+  let live = comp < ngh_params.comps;
+  if (live) {
+    ngh_base = (comp / ngh_params.nj) * N;
+    let j = ngh_params.j0 + comp % ngh_params.nj;
+    let xj = ngh_point(j);
+    let k = s / 2u;
+    let h = ldexp(H0 * max(abs(xj), 1.0), -3 * i32(k));
+    var xs = xj + h;
+    var d = xs - xj;
+    if (s % 2u == 1u) {
+      xs = xj - h;
+      d = xj - xs;
+    }
+    var v = ngh_nan();
+    if (!ngh_finite(xs) || !(d > 0.0)) {
+      d = 0.0;
+    } else {
+      ngh_j = j;
+      v = ngh_at(xs);
+    }
+    ngh_wv[lid] = v;
+    ngh_wd[lid] = d;
+    if (s == 0u) {
+      ngh_j = 0xffffffffu;
+      ngh_wf0[lid] = user_f();
+    }
+  }
+  workgroupBarrier();
+  if (live && s < 3u) {
+    let pk = ngh_side(lid - s, s);
+    ngh_pv[lid] = vec4<f32>(pk.value, pk.err, pk.rnd, pk.step);
+    ngh_pf[lid] = select(0u, 1u, pk.found) | select(0u, 2u, pk.interior);
+  }
+  workgroupBarrier();
+  if (live && s == 0u) {
+    let r = ngh_reduce(lid);
+    let o = comp * 4u;
+    ngh_out[o] = r.x;
+    ngh_out[o + 1u] = r.y;
+    ngh_out[o + 2u] = r.z;
+    ngh_out[o + 3u] = r.w;
+  }
+}
