@@ -56,13 +56,15 @@ struct NghPick {
   step: f32,
   interior: bool,
   found: bool,
+  consistent: bool,
 }
 
-// Better of two picks: an interior entry beats an end entry, then the smaller error.
+// Better of two picks: one consistent with the finest plain difference beats one that is
+// not, then the smaller error (see better() in ladder.ts).
 fn ngh_better(a: NghPick, b: NghPick) -> bool {
   if (!b.found) { return false; }
   if (!a.found) { return true; }
-  if (b.interior != a.interior) { return b.interior; }
+  if (b.consistent != a.consistent) { return b.consistent; }
   return b.err < a.err;
 }
 
@@ -71,9 +73,30 @@ fn ngh_better(a: NghPick, b: NghPick) -> bool {
 fn ngh_best(d0: array<f32, LK>, size: array<f32, LK>, den: array<f32, LK>, step_of_den: f32, p: u32) -> NghPick {
   var d = d0;
   var rnd: array<f32, LK>;
-  var out = NghPick(0.0, 0.0, 0.0, 0.0, false, false);
+  var out = NghPick(0.0, 0.0, 0.0, 0.0, false, false, false);
   for (var k = 0u; k < LK; k++) {
     rnd[k] = 2.0 * ULPS * EPS * size[k] / den[k];
+  }
+  // the reference: the median of the finest three plain differences, with a tolerance
+  // from their spread and rounding bounds (see best() in ladder.ts)
+  var n3 = 0u;
+  var f3 = vec3<f32>(0.0);
+  var r3 = 0.0;
+  for (var i = 0u; i < LK; i++) {
+    let k = LK - 1u - i;
+    if (n3 < 3u && ngh_finite(d[k])) {
+      f3[n3] = d[k];
+      r3 = max(r3, rnd[k]);
+      n3 = n3 + 1u;
+    }
+  }
+  var fine = ngh_nan();
+  var fine_rnd = 0.0;
+  if (n3 == 1u) { fine = f3.x; fine_rnd = r3; }
+  if (n3 == 2u) { fine = min(f3.x, f3.y); fine_rnd = abs(f3.x - f3.y) + r3; }
+  if (n3 == 3u) {
+    fine = max(min(f3.x, f3.y), min(max(f3.x, f3.y), f3.z));
+    fine_rnd = max(max(f3.x, f3.y), f3.z) - min(min(f3.x, f3.y), f3.z) + r3;
   }
   var len = LK;
   for (var level = 0u; level < 3u; level++) {
@@ -90,7 +113,9 @@ fn ngh_best(d0: array<f32, LK>, size: array<f32, LK>, den: array<f32, LK>, step_
       let interior = hasPrev && hasNext;
       var change = max(prev, next);
       if (!interior) { change = 4.0 * change; }
-      let cand = NghPick(e, change + rnd[k], rnd[k], den[min(k + level, LK - 1u)] * step_of_den, interior, true);
+      let err = change + rnd[k];
+      let consistent = abs(e - fine) <= 4.0 * (err + fine_rnd) + 1e-3 * abs(fine);
+      let cand = NghPick(e, err, rnd[k], den[min(k + level, LK - 1u)] * step_of_den, interior, true, consistent);
       if (ngh_better(out, cand)) { out = cand; }
     }
     if (len < 2u) { break; }
@@ -138,7 +163,7 @@ fn ngh_side(g: u32, which: u32) -> NghPick {
 }
 
 var<workgroup> ngh_pv: array<vec4<f32>, WG>;  // per group and side: value, error, rounding, step
-var<workgroup> ngh_pf: array<u32, WG>;        // found | interior << 1
+var<workgroup> ngh_pf: array<u32, WG>;        // found | interior << 1 | consistent << 2
 
 // The reduction of one component (reduceLadder in ladder.ts); g is its first lane.
 fn ngh_reduce(g: u32) -> vec4<f32> {
@@ -167,16 +192,16 @@ fn ngh_reduce(g: u32) -> vec4<f32> {
     if (f0 == 0.0) { st = 0u; }
     return vec4<f32>(0.0, ULPS * EPS * abs(f0) / hmax, hmax, bitcast<f32>(st | flags));
   }
-  var pick = NghPick(0.0, 0.0, 0.0, 0.0, false, false);
+  var pick = NghPick(0.0, 0.0, 0.0, 0.0, false, false, false);
   var one_sided = false;
   for (var which = 0u; which < 3u; which++) {
     let v = ngh_pv[g + which];
     let fl = ngh_pf[g + which];
-    let cand = NghPick(v.x, v.y, v.z, v.w, (fl & 2u) != 0u, (fl & 1u) != 0u);
+    let cand = NghPick(v.x, v.y, v.z, v.w, (fl & 2u) != 0u, (fl & 1u) != 0u, (fl & 4u) != 0u);
     if (which == 0u) {
       pick = cand;
-    } else if (cand.found && (!pick.found || (cand.interior && !pick.interior) || (cand.interior == pick.interior && cand.err < pick.err / 2.0))) {
-      // a one-sided ladder wins when it is interior and the central is not, or halves the error
+    } else if (ngh_better(pick, NghPick(cand.value, 2.0 * cand.err, cand.rnd, cand.step, cand.interior, cand.found, cand.consistent))) {
+      // a one-sided ladder must halve the error to win on equal terms
       pick = cand;
       one_sided = true;
     }
@@ -227,7 +252,7 @@ fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) wid: v
   if (live && s < 3u) {
     let pk = ngh_side(lid - s, s);
     ngh_pv[lid] = vec4<f32>(pk.value, pk.err, pk.rnd, pk.step);
-    ngh_pf[lid] = select(0u, 1u, pk.found) | select(0u, 2u, pk.interior);
+    ngh_pf[lid] = select(0u, 1u, pk.found) | select(0u, 2u, pk.interior) | select(0u, 4u, pk.consistent);
   }
   workgroupBarrier();
   if (live && s == 0u) {
