@@ -141,7 +141,7 @@ for (const methods of featureMethods) {
 }
 
 /** Node and browser entries differ in where adapters come from and how to get one. */
-export const NODE_HINT = 'run `bash scripts/setup-webgpu.sh` (Mesa lavapipe) for a software GPU on Linux';
+export const NODE_HINT = "in Node, `npm i webgpu`; on Linux without a GPU, also Mesa's lavapipe (a recent `mesa-vulkan-drivers`)";
 export const BROWSER_HINT = 'use a browser with WebGPU enabled (Chrome/Edge 113+, or --enable-unsafe-webgpu)';
 
 export async function createContextWith(sources: AdapterSource[], options: ContextOptions = {}, hint = NODE_HINT): Promise<Context> {

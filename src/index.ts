@@ -17,7 +17,8 @@ export { linePlot, quiverPlot, barChart, type Series, type Frame, type Bar } fro
 // --- differentiation exports ---
 export { ExprFunction, WgslFunction, type WgslSpec, type JsFunction, type DiffFunction } from './functions/fn';
 export { ExprError } from './expr/index';
-export type { DiffOptions, PointOptions, GradientDetail, FunctionInput, Like } from './features/diff/api';
+export type { DiffOptions, PointOptions, GradientDetail, FunctionInput, Like, Nest, Detailed, DirectionalOptions } from './features/diff/api';
+export type { DerivativeStatus } from './features/diff/status';
 export type { VerifyReport } from './features/diff/verify';
 export type { Step, Stencil } from './core/steps';
 export type { DescentOptions, DescentResult } from './features/descent/api';
@@ -35,5 +36,7 @@ export {
 export { SimpleNet, type SimpleNetOptions } from './features/nn/simple-net';
 export { TwoLayerNet, type TwoLayerNetOptions, type TwoLayerParams } from './features/nn/two-layer-net';
 export { Net, type NetGradientOptions } from './features/nn/net';
+export type { NetSpec, GradMethod } from './features/nn/ops';
+export type { NetStep } from './features/nn/steps';
 export type { TrainOptions, TrainResult, TrainProgress, TrainData } from './features/nn/train';
 export type { GradCheckOptions, GradCheckReport, GradCheckElement, NonFiniteElement } from './features/check/gradcheck';

@@ -135,10 +135,10 @@ describe('device loss', () => {
 });
 
 describe('context creation', () => {
-  it("'webgpu' without an adapter fails with a message naming the setup script", async () => {
+  it("'webgpu' without an adapter fails with a message saying how to get one (npm i webgpu)", async () => {
     const err = await createContextWith([], { backend: 'webgpu' }).catch((e) => e);
     expect(err).toBeInstanceOf(NoAdapterError);
-    expect(err.message).toContain('scripts/setup-webgpu.sh');
+    expect(err.message).toContain('npm i webgpu');
   });
 
   it("'auto' without an adapter falls back to cpu with a reason", async () => {

@@ -1,52 +1,86 @@
 #!/usr/bin/env node
 // The `numgrad` command. Each subcommand lives in its own module, loaded only when used.
-import { createContext } from 'numgrad';
-import { flag } from './args';
-import { infoText } from './info';
+// Exit codes: 0 done, 1 the work itself failed, 2 a usage error (unknown command or flag,
+// missing value), with the usage on stderr.
+import { isHelp, UsageError } from './args';
+import { runFiltered, wantsFilter } from './quiet-dawn';
+import { version, wrap } from './text';
 
-type Command = { summary: string; run: (args: string[]) => Promise<number> };
+type Command = { summary: string; usage: () => Promise<string>; run: (args: string[]) => Promise<number> };
 
 const COMMANDS: Record<string, Command> = {
   info: {
-    summary: 'the backend numgrad picks here, the adapter, key limits, fallback reason  [--backend auto|webgpu|cpu]',
-    async run(args) {
-      const t0 = performance.now();
-      const ctx = await createContext({ backend: (flag(args, 'backend') ?? 'auto') as 'auto' });
-      await ctx.sum([1, 2, 3]); // compiles the first pipeline on WebGPU: the cold-start cost
-      console.log(infoText(ctx, performance.now() - t0));
-      await ctx.dispose();
-      return 0;
-    },
+    summary: 'the backend numgrad picks here: adapter, limits, fallback reason',
+    usage: async () => (await import('./info')).INFO_USAGE,
+    run: async (args) => (await import('./info')).info(args),
   },
   demo: {
-    summary: 'walks chapter 4 on both backends side by side and writes SVG plots  [--out DIR]',
+    summary: 'chapter 4 on the CPU and on the GPU side by side, SVG figures',
+    usage: async () => (await import('./demo')).DEMO_USAGE,
     run: async (args) => (await import('./demo')).demo(args),
   },
   train: {
-    summary: 'trains TwoLayerNet on MNIST with numerical (or backprop) gradients  [--help for options]',
+    summary: 'TwoLayerNet on MNIST, numerical vs backprop gradients',
+    usage: async () => (await import('./train')).TRAIN_USAGE,
     run: async (args) => (await import('./train')).train(args),
   },
 };
 
 function usage(): string {
-  const w = Math.max(...Object.keys(COMMANDS).map((k) => k.length)) + 2;
-  return 'usage: numgrad <command> [options]\n' + Object.entries(COMMANDS).map(([k, c]) => `  ${k.padEnd(w)}${c.summary}`).join('\n') + '\n';
+  const w = Math.max(...Object.keys(COMMANDS).map((k) => k.length)) + 3;
+  return [
+    'usage: numgrad <command> [options]',
+    '',
+    'commands:',
+    ...Object.entries(COMMANDS).map(([k, c]) => `  ${k.padEnd(w)}${c.summary}`),
+    `  ${'help'.padEnd(w)}this help, or a command's: numgrad help <command>`,
+    '',
+    'options:',
+    '  -h, --help      this help (numgrad <command> --help: the command\'s options)',
+    '  -v, --version   the version of numgrad',
+    '',
+  ].join('\n');
 }
 
 async function main(argv: string[]): Promise<number> {
   const [cmd, ...args] = argv;
-  const c = cmd ? COMMANDS[cmd] : undefined;
-  if (!c) {
+  if (cmd === undefined || isHelp(cmd)) {
     process.stdout.write(usage());
-    return cmd === undefined || cmd === 'help' || cmd === '--help' ? 0 : 2;
+    return 0;
   }
-  return c.run(args);
+  if (cmd === '-v' || cmd === '--version') {
+    process.stdout.write(`${version()}\n`);
+    return 0;
+  }
+  if (cmd === 'help') {
+    const c = args[0] === undefined ? undefined : COMMANDS[args[0]];
+    if (args[0] !== undefined && !c) {
+      process.stderr.write(`numgrad: unknown command '${args[0]}'\n\n${usage()}`);
+      return 2;
+    }
+    process.stdout.write(c ? await c.usage() : usage());
+    return 0;
+  }
+  const c = Object.hasOwn(COMMANDS, cmd) ? COMMANDS[cmd] : undefined;
+  if (!c) {
+    process.stderr.write(`numgrad: unknown ${cmd.startsWith('-') ? 'option' : 'command'} '${cmd}'\n\n${usage()}`);
+    return 2;
+  }
+  // Dawn's harmless limit warnings come from native code: see quiet-dawn.ts
+  if (!args.some(isHelp) && wantsFilter()) return runFiltered(argv);
+  try {
+    return await c.run(args);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    process.stderr.write(`numgrad ${cmd}: ${e.message}\n(numgrad ${cmd} --help lists the options)\n`);
+    return 2;
+  }
 }
 
 main(process.argv.slice(2)).then(
   (code) => (process.exitCode = code),
   (e) => {
-    console.error(e instanceof Error ? e.message : e);
+    console.error(wrap(e instanceof Error ? e.message : String(e)));
     process.exitCode = 1;
   },
 );

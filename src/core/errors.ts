@@ -1,5 +1,9 @@
 /** Base class of every error numgrad throws on purpose. */
 export class NumgradError extends Error {
+  /**
+   * An error with this message.
+   * @param message the whole message, starting with `numgrad: `
+   */
   constructor(message: string) {
     super(message);
     this.name = new.target.name;
@@ -8,6 +12,11 @@ export class NumgradError extends Error {
 
 /** A caller passed something unusable; `argument` names it. */
 export class ArgumentError extends NumgradError {
+  /**
+   * The message is `numgrad: <argument>: <detail>`.
+   * @param argument the argument's name, as in the call (`x[1][0]`, `h`, `options.lr`)
+   * @param detail what is wrong with it
+   */
   constructor(readonly argument: string, detail: string) {
     super(`numgrad: ${argument}: ${detail}`);
   }
@@ -15,6 +24,11 @@ export class ArgumentError extends NumgradError {
 
 /** 'webgpu' was demanded but no adapter could be had. */
 export class NoAdapterError extends NumgradError {
+  /**
+   * The message lists the attempts and the hint, and suggests backend 'auto'.
+   * @param attempts one line per adapter source tried and why it failed
+   * @param hint how to get an adapter here
+   */
   constructor(readonly attempts: string[], hint: string) {
     super(
       `numgrad: no WebGPU adapter found (tried: ${attempts.join('; ') || 'nothing'}).\n` +
@@ -26,6 +40,12 @@ export class NoAdapterError extends NumgradError {
 
 /** The GPU device went away (driver reset, device.destroy(), tab backgrounded...). */
 export class DeviceLostError extends NumgradError {
+  /**
+   * The message names the reason, the detail and the operation.
+   * @param reason GPUDeviceLostInfo.reason
+   * @param detail its message
+   * @param operation the numgrad call that was running
+   */
   constructor(readonly reason: string, readonly detail: string, readonly operation: string | null = null) {
     super(`numgrad: WebGPU device lost${operation ? ` during ${operation}` : ''} (${reason})${detail ? ': ' + detail : ''}`);
   }
@@ -38,6 +58,14 @@ export class DeviceLostError extends NumgradError {
 
 /** WGSL that failed to compile; `line`/`column` are 1-based within `source`. */
 export class ShaderCompileError extends NumgradError {
+  /**
+   * The message quotes the compiler's messages.
+   * @param shader the shader's name
+   * @param line 1-based
+   * @param column 1-based
+   * @param messages the compiler's messages
+   * @param source the WGSL
+   */
   constructor(
     readonly shader: string,
     readonly line: number,
@@ -54,6 +82,7 @@ export class GpuError extends NumgradError {}
 
 /** Used after dispose(). */
 export class DisposedError extends NumgradError {
+  /** The message says to create a new context. */
   constructor() {
     super('numgrad: this context has been disposed; create a new one with createContext()');
   }

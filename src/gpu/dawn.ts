@@ -20,12 +20,35 @@ function instance(create: DawnModule['create'], flags: string[]): GPU {
   if (!gpu) instances.set(key, (gpu = create(flags)));
   return gpu;
 }
+
+/** Why Dawn could not be loaded, in words a user can act on. */
+export function dawnLoadError(e: unknown): Error {
+  const code = (e as { code?: string } | null)?.code;
+  const message = e instanceof Error ? e.message : String(e);
+  if ((code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') && /'webgpu'/.test(message)) {
+    return new Error('the `webgpu` package (Dawn, an optional peer dependency of numgrad) is not installed: `npm i webgpu`');
+  }
+  return new Error(`Dawn (the \`webgpu\` package) did not load: ${message}`);
+}
+
+let failed: Error | undefined;
 function loadDawn(): Promise<DawnModule> {
   // The specifier is hidden from bundlers so that a browser bundle can never include Dawn.
   const spec = 'webgpu';
-  dawn ??= import(/* @vite-ignore */ spec) as Promise<DawnModule>;
-  dawn.catch(() => (dawn = undefined));
+  dawn ??= (import(/* @vite-ignore */ spec) as Promise<DawnModule>).then(
+    (m) => ((failed = undefined), m),
+    (e) => {
+      dawn = undefined; // a later context tries again (the package may have been installed since)
+      throw (failed = dawnLoadError(e));
+    },
+  );
   return dawn;
+}
+
+/** The second source after the first could not load Dawn: say so once, not twice. */
+async function loadDawnAgain(): Promise<DawnModule> {
+  if (failed) throw new Error('not tried');
+  return loadDawn();
 }
 
 export function dawnSources(): AdapterSource[] {
@@ -42,7 +65,7 @@ export function dawnSources(): AdapterSource[] {
     {
       name: 'dawn (opengles, compatibility)',
       async request() {
-        const { create } = await loadDawn();
+        const { create } = await loadDawnAgain();
         const env = (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env;
         if (env && !env.EGL_PLATFORM) env.EGL_PLATFORM = 'surfaceless';
         const gpu = instance(create, ['backend=opengles']);

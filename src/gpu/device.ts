@@ -16,12 +16,19 @@ export interface AcquiredAdapter {
   source: string;
 }
 
+/** What {@link Context.adapterInfo} says about the GPU in use (GPUAdapterInfo, plus the feature level). */
 export interface AdapterInfo {
+  /** e.g. 'nvidia', 'mesa'; may be empty (browsers can hide it) */
   vendor: string;
+  /** e.g. 'turing', 'software' */
   architecture: string;
+  /** a device name or id */
   device: string;
+  /** a human-readable name, e.g. 'llvmpipe (LLVM 15.0.6)' */
   description: string;
+  /** true for a software or otherwise fallback adapter (lavapipe, SwiftShader) */
   isFallbackAdapter: boolean;
+  /** 'compatibility' for adapters without core WebGPU (e.g. OpenGL ES) */
   featureLevel: 'core' | 'compatibility';
 }
 

