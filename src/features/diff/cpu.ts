@@ -51,7 +51,7 @@ export function cpuLadderGradient(job: GradientJob): GradientOut {
         fm[k] = dm[k] > 0 ? f(x) : NaN;
       }
       x[j] = xj;
-      const res = reduceLadder(f0, fp, fm, dp, dm, EPS_F64, CPU_REL_TOL, LADDER_ULPS.cpu);
+      const res = reduceLadder(f0, fp, fm, dp, dm, EPS_F64, CPU_REL_TOL, LADDER_ULPS.cpu, xj);
       const l = r * n + j;
       grad[l] = res.value;
       error[l] = res.error;

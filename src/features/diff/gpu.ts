@@ -92,36 +92,28 @@ function uploadData(rt: GpuRuntime, fn: ExprFunction | WgslFunction): { bindings
 }
 
 /**
- * Batched central differences in float32, one lane per (point, parameter). The host forms
- * x ± h (and x ± 2h) with Math.fround; lanes whose x ± h rounded to x give 0 and are listed.
+ * Batched central differences in float32, one lane per (point, parameter): the ladder for
+ * 'auto', else the fixed step, with x ± h formed on the device from x alone. Lanes whose
+ * x ± h rounded to x give 0 and are listed.
  */
 export async function gpuGradient(rt: GpuRuntime, job: GradientJob): Promise<GradientOut> {
   if (job.h === 'auto') return gpuLadderGradient(rt, job);
   const fn = gpuFunction(job.f);
   checkGpuData(fn, rt.maxBinding);
   const { rows, n } = job;
-  const k = job.stencil === 5 ? 4 : 2;
   const total = rows * n;
   const x32 = Float32Array.from(job.x);
-  const pert = new Float32Array(total * k);
+  const h32 = Math.fround(job.h === 'book' ? BOOK_H : job.h);
+  const pipeline = await harnessPipeline(rt, fn, 'ngrad', harnessSrc, FIRST_DATA_BINDING, 'main', { N: n, STENCIL: job.stencil, WG });
+  const out = await runChunks(rt, fn, pipeline, planChunks(rows, n, 2, rt.maxBinding), n, x32, { words: 2, invocations: 1 }, new Uint32Array(Float32Array.of(h32).buffer)[0]);
+  const grad = new Float64Array(total);
   const vanished: number[] = [];
   let vanishedCount = 0;
   for (let l = 0; l < total; l++) {
-    const xv = x32[l];
-    const h = job.h === 'book' ? BOOK_H : (job.h as number);
-    const xp = Math.fround(xv + h);
-    const xm = Math.fround(xv - h);
-    pert[l * k] = xp;
-    pert[l * k + 1] = xm;
-    if (k === 4) {
-      pert[l * k + 2] = Math.fround(xv + 2 * h);
-      pert[l * k + 3] = Math.fround(xv - 2 * h);
-    }
-    if (xp === xm && vanishedCount++ < MAX_VANISHED_LISTED) vanished.push(l);
+    grad[l] = out[2 * l];
+    if (out[2 * l + 1] !== 0 && vanishedCount++ < MAX_VANISHED_LISTED) vanished.push(l);
   }
-  const pipeline = await harnessPipeline(rt, fn, 'ngrad', harnessSrc, FIRST_DATA_BINDING, 'main', { N: n, STENCIL: job.stencil, WG });
-  const out = await runChunks(rt, fn, pipeline, planChunks(rows, n, k, rt.maxBinding), n, x32, (c) => pert.subarray(c.l0 * k, (c.l0 + c.lanes) * k));
-  return { grad: Float64Array.from(out), vanished, vanishedCount };
+  return { grad, vanished, vanishedCount };
 }
 
 /**
@@ -135,7 +127,7 @@ export async function gpuLadderGradient(rt: GpuRuntime, job: GradientJob): Promi
   const constants = { N: n, STENCIL: 3, WG, H0: LADDER_H0, ULPS: LADDER_ULPS.webgpu, REL_TOL: GPU_REL_TOL };
   const pipeline = await harnessPipeline(rt, fn, 'ladder', ladderSrc, FIRST_DATA_BINDING, 'main', constants);
   const x32 = Float32Array.from(job.x);
-  const out = await runChunks(rt, fn, pipeline, planChunks(rows, n, 4, rt.maxBinding), n, x32, null, { words: 4, invocations: 2 * LADDER_STEPS });
+  const out = await runChunks(rt, fn, pipeline, planChunks(rows, n, 4, rt.maxBinding), n, x32, { words: 4, invocations: 2 * LADDER_STEPS }, LADDER_STEPS);
   const total = rows * n;
   const grad = new Float64Array(total), error = new Float64Array(total), step = new Float64Array(total);
   const status = new Uint32Array(total);
@@ -160,7 +152,7 @@ export async function gpuEvaluate(rt: GpuRuntime, job: PointsJob): Promise<Float
   const pipeline = await harnessPipeline(rt, fn, 'ngrad', harnessSrc, FIRST_DATA_BINDING, 'values', { N: job.n, STENCIL: 3, WG });
   // one lane per point: chunk by whole points
   const chunks = planChunks(job.rows, job.n, 1, rt.maxBinding).map((c) => ({ l0: c.r0, lanes: c.r1 - c.r0, r0: c.r0, r1: c.r1, j0: 0, nj: 1 }));
-  return Float64Array.from(await runChunks(rt, fn, pipeline, chunks, job.n, x32, null));
+  return Float64Array.from(await runChunks(rt, fn, pipeline, chunks, job.n, x32));
 }
 
 /**
@@ -175,9 +167,10 @@ async function runChunks(
   chunks: Chunk[],
   n: number,
   x32: Float32Array,
-  pertOf: ((c: Chunk) => Float32Array) | null,
   /** f32 words each lane writes, and shader invocations per lane (the ladder: 4 and 16) */
   layout: { words: number; invocations: number } = { words: 1, invocations: 1 },
+  /** the uniform's last word: the fixed step's f32 bits, or the ladder's step count */
+  word3 = 0,
 ): Promise<Float32Array> {
   const W = layout.words;
   const totalLanes = chunks.reduce((s, c) => s + c.lanes, 0);
@@ -191,7 +184,7 @@ async function runChunks(
       let e = g;
       while (e < chunks.length) {
         const c = chunks[e];
-        const cb = (c.r1 - c.r0) * n * 4 + (pertOf ? pertOf(c).byteLength : 0) + 2 * c.lanes * W * 4 + 256;
+        const cb = (c.r1 - c.r0) * n * 4 + 2 * c.lanes * W * 4 + 256;
         if (e > g && bytes + cb + c.lanes * W * 4 > gpuDiffConfig.groupBytes) break;
         bytes += cb;
         e++;
@@ -208,15 +201,12 @@ async function runChunks(
         for (const c of group) {
           const xb = rt.upload(x32.subarray(c.r0 * n, c.r1 * n), undefined, 'numgrad-points');
           held.push(xb);
-          const pb = pertOf ? rt.upload(pertOf(c), undefined, 'numgrad-perturbed') : null;
-          if (pb) held.push(pb);
           const ob = rt.output(c.lanes * W * 4, 'numgrad-gradient');
           held.push(ob);
-          const params = rt.uniform(new Uint32Array([c.lanes, c.j0, c.nj, 0]));
+          const params = rt.uniform(new Uint32Array([c.lanes, c.j0, c.nj, word3]));
           held.push(params);
           const bindings = [
             { binding: 0, buffer: xb, size: (c.r1 - c.r0) * n * 4 },
-            ...(pb ? [{ binding: 1, buffer: pb, size: pertOf!(c).byteLength }] : []),
             { binding: 2, buffer: ob, size: c.lanes * W * 4 },
             { binding: 3, buffer: params },
             ...data.bindings,

@@ -51,11 +51,11 @@ export interface LadderResult {
  * Reduces the samples of one component. fp[k], fm[k]: f at x + h_k and x − h_k (NaN where
  * not evaluated); dp[k], dm[k]: the realised steps (x + h_k) − x and x − (x − h_k), 0 when
  * they vanished; f0 = f(x); eps: the working precision; relTol: the relative error above
- * which a result is flagged.
+ * which a result is flagged; ulps: f's assumed rounding; x: the coordinate (for scale).
  */
 export function reduceLadder(
   f0: number, fp: ArrayLike<number>, fm: ArrayLike<number>, dp: ArrayLike<number>, dm: ArrayLike<number>,
-  eps: number, relTol: number, ulps: number,
+  eps: number, relTol: number, ulps: number, x = 1,
 ): LadderResult {
   const K = fp.length;
   let flags = 0;
@@ -102,7 +102,9 @@ export function reduceLadder(
   }
   if (!pick) return { value: NaN, error: Infinity, step: 0, status: STATUS.nonFinite | flags };
   let status: number = oneSided ? STATUS.oneSided : STATUS.ok;
-  if (!(pick.error <= relTol * Math.abs(pick.value))) status = pick.error <= 4 * pick.rounding ? STATUS.roundingLimited : STATUS.notConverged;
+  // flagged relative to the value, or to f's own scale per unit of x when the value is ~0
+  const scale = Math.max(Math.abs(pick.value), Math.abs(f0) / Math.max(Math.abs(x), 1));
+  if (!(pick.error <= relTol * scale)) status = pick.error <= 4 * pick.rounding ? STATUS.roundingLimited : STATUS.notConverged;
   return { value: pick.value, error: pick.error, step: pick.step, status: status | flags };
 }
 

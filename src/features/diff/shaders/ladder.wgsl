@@ -17,7 +17,7 @@ struct NghParams {
   comps: u32,  // components in this chunk
   j0: u32,
   nj: u32,
-  pad: u32,
+  steps: u32,  // LK, passed at run time so the compiler keeps the loops (unrolled, they took seconds to compile)
 }
 
 @group(0) @binding(0) var<storage, read> ngh_x: array<f32>;          // this chunk's points, row-major
@@ -74,7 +74,7 @@ fn ngh_best(d0: array<f32, LK>, size: array<f32, LK>, den: array<f32, LK>, step_
   var d = d0;
   var rnd: array<f32, LK>;
   var out = NghPick(0.0, 0.0, 0.0, 0.0, false, false, false);
-  for (var k = 0u; k < LK; k++) {
+  for (var k = 0u; k < ngh_params.steps; k++) {
     rnd[k] = 2.0 * ULPS * EPS * size[k] / den[k];
   }
   // the reference: the median of the finest three plain differences, with a tolerance
@@ -82,7 +82,7 @@ fn ngh_best(d0: array<f32, LK>, size: array<f32, LK>, den: array<f32, LK>, step_
   var n3 = 0u;
   var f3 = vec3<f32>(0.0);
   var r3 = 0.0;
-  for (var i = 0u; i < LK; i++) {
+  for (var i = 0u; i < ngh_params.steps; i++) {
     let k = LK - 1u - i;
     if (n3 < 3u && ngh_finite(d[k])) {
       f3[n3] = d[k];
@@ -98,8 +98,8 @@ fn ngh_best(d0: array<f32, LK>, size: array<f32, LK>, den: array<f32, LK>, step_
     fine = max(min(f3.x, f3.y), min(max(f3.x, f3.y), f3.z));
     fine_rnd = max(max(f3.x, f3.y), f3.z) - min(min(f3.x, f3.y), f3.z) + r3;
   }
-  var len = LK;
-  for (var level = 0u; level < 3u; level++) {
+  var len = ngh_params.steps;
+  for (var level = 0u; level < min(3u, ngh_params.steps); level++) {
     for (var k = 0u; k < len; k++) {
       let e = d[k];
       if (!ngh_finite(e)) { continue; }
@@ -136,7 +136,7 @@ fn ngh_side(g: u32, which: u32) -> NghPick {
   var d: array<f32, LK>;
   var size: array<f32, LK>;
   var den: array<f32, LK>;
-  for (var k = 0u; k < LK; k++) {
+  for (var k = 0u; k < ngh_params.steps; k++) {
     let fp = ngh_wv[g + 2u * k];
     let fm = ngh_wv[g + 2u * k + 1u];
     let dp = ngh_wd[g + 2u * k];
@@ -158,21 +158,27 @@ fn ngh_side(g: u32, which: u32) -> NghPick {
       den[k] = dm;
     }
   }
-  if (which == 0u) { return ngh_best(d, size, den, 0.5, 2u); }
-  return ngh_best(d, size, den, 1.0, 1u);
+  // one call site: the compiler inlines ngh_best, and a second copy doubled compile time
+  var step_of_den = 1.0;
+  var p = 1u;
+  if (which == 0u) {
+    step_of_den = 0.5;
+    p = 2u;
+  }
+  return ngh_best(d, size, den, step_of_den, p);
 }
 
 var<workgroup> ngh_pv: array<vec4<f32>, WG>;  // per group and side: value, error, rounding, step
 var<workgroup> ngh_pf: array<u32, WG>;        // found | interior << 1 | consistent << 2
 
 // The reduction of one component (reduceLadder in ladder.ts); g is its first lane.
-fn ngh_reduce(g: u32) -> vec4<f32> {
+fn ngh_reduce(g: u32, xj: f32) -> vec4<f32> {
   let f0 = ngh_wf0[g];
   var flags = 0u;
   var any_step = false;
   var all_flat = true;
   var hmax = 0.0;
-  for (var k = 0u; k < LK; k++) {
+  for (var k = 0u; k < ngh_params.steps; k++) {
     let fp = ngh_wv[g + 2u * k];
     let fm = ngh_wv[g + 2u * k + 1u];
     let dp = ngh_wd[g + 2u * k];
@@ -194,7 +200,7 @@ fn ngh_reduce(g: u32) -> vec4<f32> {
   }
   var pick = NghPick(0.0, 0.0, 0.0, 0.0, false, false, false);
   var one_sided = false;
-  for (var which = 0u; which < 3u; which++) {
+  for (var which = 0u; which < min(3u, ngh_params.steps); which++) {
     let v = ngh_pv[g + which];
     let fl = ngh_pf[g + which];
     let cand = NghPick(v.x, v.y, v.z, v.w, (fl & 2u) != 0u, (fl & 1u) != 0u, (fl & 4u) != 0u);
@@ -209,7 +215,9 @@ fn ngh_reduce(g: u32) -> vec4<f32> {
   if (!pick.found) { return vec4<f32>(ngh_nan(), ngh_inf(), 0.0, bitcast<f32>(4u | flags)); }
   var st = 0u;
   if (one_sided) { st = 1u; }
-  if (!(pick.err <= REL_TOL * abs(pick.value))) {
+  // flagged relative to the value, or to f's own scale per unit of x when the value is ~0
+  let scale = max(abs(pick.value), abs(f0) / max(abs(xj), 1.0));
+  if (!(pick.err <= REL_TOL * scale)) {
     st = 2u;
     if (pick.err <= 4.0 * pick.rnd) { st = 3u; }
   }
@@ -256,7 +264,7 @@ fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) wid: v
   }
   workgroupBarrier();
   if (live && s == 0u) {
-    let r = ngh_reduce(lid);
+    let r = ngh_reduce(lid, ngh_point(ngh_params.j0 + comp % ngh_params.nj));
     let o = comp * 4u;
     ngh_out[o] = r.x;
     ngh_out[o + 1u] = r.y;

@@ -1,7 +1,8 @@
-// Batched numerical gradient: one invocation per (point r, parameter j) of a chunk.
-// Lane l covers point r = l / nj and parameter j = j0 + l % nj (nj = N unless a single
-// point is split over several chunks). The host formed x ± h (and x ± 2h) per lane with
-// Math.fround; this kernel evaluates user_f at them and divides by the realised step.
+// Batched numerical gradient with a fixed step: one invocation per (point r, parameter j) of
+// a chunk. Lane l covers point r = l / nj and parameter j = j0 + l % nj (nj = N unless a
+// single point is split over several chunks). x ± h (and x ± 2h) are formed here in f32 from
+// x and the f32 step h (IEEE + and − are correctly rounded, so the host's twin is
+// Math.fround(x + h)); the kernel divides by the realised step and writes [∂f/∂x_j, vanished].
 // The user's code (user_f and any data bindings from DIFF_DATA_BINDING on) is appended.
 //#include "prelude.wgsl"
 
@@ -9,12 +10,11 @@ struct ngh_Params {
   lanes: u32,
   j0: u32,
   nj: u32,
-  pad: u32,
+  h: f32,
 }
 
 @group(0) @binding(0) var<storage, read> ngh_x: array<f32>;           // this chunk's points, row-major
-@group(0) @binding(1) var<storage, read> ngh_pert: array<f32>;        // per lane: xp, xm (, xp2, xm2)
-@group(0) @binding(2) var<storage, read_write> ngh_out: array<f32>;   // per lane: ∂f/∂x_j
+@group(0) @binding(2) var<storage, read_write> ngh_out: array<f32>;   // main: 2 words per lane; values: 1
 @group(0) @binding(3) var<uniform> ngh_params: ngh_Params;
 
 var<private> ngh_base: u32;
@@ -30,15 +30,11 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   if (lane >= ngh_params.lanes) { return; }
   ngh_base = (lane / ngh_params.nj) * N;
   ngh_j = ngh_params.j0 + lane % ngh_params.nj;
-  let k = select(2u, 4u, STENCIL == 5u);
-  let b = lane * k;
-  var xp2 = 0.0;
-  var xm2 = 0.0;
-  if (STENCIL == 5u) {
-    xp2 = ngh_pert[b + 2u];
-    xm2 = ngh_pert[b + 3u];
-  }
-  ngh_out[lane] = ngh_derivative(ngh_pert[b], ngh_pert[b + 1u], xp2, xm2).x;
+  let xv = ngh_point(ngh_j);
+  let h = ngh_params.h;
+  let r = ngh_derivative(xv + h, xv - h, xv + 2.0 * h, xv - 2.0 * h);
+  ngh_out[2u * lane] = r.x;
+  ngh_out[2u * lane + 1u] = r.y;
 }
 
 // f at each point of the chunk (lanes = points): no parameter is perturbed.
