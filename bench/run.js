@@ -24,9 +24,12 @@ const json = { adapter, date: new Date().toISOString(), quick };
 if (!only || only === 'diff') {
   const rows = await benchDiff(cpu, gpu, { quick });
   json.diff = rows;
+  const e = (v) => v.toExponential(1);
   md.push('## Batched numerical gradients (one lane per point × parameter)', '',
-    '| case | points | CPU f64 | GPU f32 | CPU / GPU |', '| --- | ---: | ---: | ---: | ---: |',
-    ...rows.map((r) => `| ${r.case} | ${r.points.toLocaleString('en-US')} | ${fmtMs(r.cpuMs)} | ${fmtMs(r.gpuMs)} | ${r.speedup.toFixed(1)}× |`), '');
+    'Default: the step ladder (8 steps, error estimates; one dispatch). Fixed: one 3-point step (∛ε on the GPU, the book\'s 1e-4 on the CPU). Errors: worst relative error against the exact gradient.', '',
+    '| case | points | CPU ladder | GPU ladder | CPU fixed | GPU fixed | GPU ladder / fixed | CPU / GPU (ladder) | error CPU ladder / fixed | error GPU ladder / fixed |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...rows.map((r) => `| ${r.case} | ${r.points.toLocaleString('en-US')} | ${fmtMs(r.cpuMs)} | ${fmtMs(r.gpuMs)} | ${fmtMs(r.cpuFixedMs)} | ${fmtMs(r.gpuFixedMs)} | ${r.ladderCost.toFixed(1)}× | ${r.speedup.toFixed(1)}× | ${e(r.cpuErr)} / ${e(r.cpuFixedErr)} | ${e(r.gpuErr)} / ${e(r.gpuFixedErr)} |`), '');
   writeFileSync(`${outDir}/diff.svg`, barChart(rows.flatMap((r) => [
     { label: `${r.case} · CPU`, value: r.cpuMs, color: '#888' },
     { label: `${r.case} · GPU`, value: r.gpuMs, color: '#1f77b4' }]), { title: 'Batched numerical gradient time (ms, log scale)', unit: 'ms' }));

