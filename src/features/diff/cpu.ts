@@ -1,7 +1,7 @@
 import { cpuEvaluator } from '../../functions/fn';
 import { BOOK_H } from '../../core/steps';
 import { MAX_VANISHED_LISTED, type GradientJob, type GradientOut, type PointsJob } from './jobs';
-import { LADDER_STEPS, LADDER_ULPS, ladderStep, reduceLadder, STATUS } from './ladder';
+import { LADDER_STEPS, LADDER_ULPS, ladderStep, reduceLadder, settleFlat, STATUS } from './ladder';
 
 /** float64 ε, and the relative error estimate above which the CPU path flags a component. */
 const EPS_F64 = 2 ** -52;
@@ -60,6 +60,7 @@ export function cpuLadderGradient(job: GradientJob): GradientOut {
       if ((res.status & 0xff) === STATUS.vanished && vanishedCount++ < MAX_VANISHED_LISTED) vanished.push(l);
     }
   }
+  settleFlat(status, grad, error, rows, n, CPU_REL_TOL);
   return { grad, vanished, vanishedCount, error, step, status };
 }
 

@@ -1,6 +1,6 @@
 import harnessSrc from './shaders/ngrad_harness.wgsl';
 import ladderSrc from './shaders/ladder.wgsl';
-import { GPU_REL_TOL, LADDER_H0, LADDER_STEPS, LADDER_ULPS, STATUS } from './ladder';
+import { GPU_REL_TOL, LADDER_H0, LADDER_STEPS, LADDER_ULPS, settleFlat, STATUS } from './ladder';
 import { ArgumentError } from '../../core/errors';
 import type { WgslFunction, ExprFunction } from '../../functions/fn';
 import { DIFF_DATA_BINDING, LANE_WG } from '../../gpu/constants';
@@ -141,6 +141,7 @@ export async function gpuLadderGradient(rt: GpuRuntime, job: GradientJob): Promi
     status[l] = bits[4 * l + 3];
     if ((status[l] & 0xff) === STATUS.vanished && vanishedCount++ < MAX_VANISHED_LISTED) vanished.push(l);
   }
+  settleFlat(status, grad, error, rows, n, GPU_REL_TOL);
   return { grad, vanished, vanishedCount, error, step, status };
 }
 

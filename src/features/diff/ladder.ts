@@ -87,10 +87,8 @@ export function reduceLadder(
     // no difference at any step: exact for a constant; flagged when f is not 0 (saturation)
     let hMax = 0;
     for (let k = 0; k < K; k++) hMax = Math.max(hMax, dp[k], dm[k]);
-    // in float64 a flat ladder (even the 0.5·max(|x|,1) step changed nothing) means f does
-    // not depend on this parameter; in float32 it can also be saturation, which is flagged
-    const saturated = f0 !== 0 && eps > 2 ** -40;
-    return { value: 0, error: (ulps * eps * Math.abs(f0)) / hMax, step: hMax, status: (saturated ? STATUS.saturated : STATUS.ok) | flags };
+    // (settleFlat below clears the flag where the row shows that 0 is simply exact)
+    return { value: 0, error: (ulps * eps * Math.abs(f0)) / hMax, step: hMax, status: (f0 === 0 ? STATUS.ok : STATUS.saturated) | flags };
   }
   const c = best(central, fc, den, 0.5, 2, eps * ulps);
   const fw = best(forward, ff, dp, 1, 1, eps * ulps);
@@ -211,4 +209,21 @@ function scratch(K: number) {
 /** The nominal steps of the ladder at x: h_k = LADDER_H0·max(|x|, 1)/LADDER_RATIO^k. */
 export function ladderStep(x: number, k: number): number {
   return (LADDER_H0 * Math.max(Math.abs(x), 1)) / LADDER_RATIO ** k;
+}
+
+/**
+ * A flat ladder (no step changed f) is exact for a parameter f does not depend on, and a
+ * symptom for one whose effect is below f's rounding (saturation, or f ≈ 1e307 + x1). The
+ * row tells them apart: when the rounding bound is negligible beside the row's largest
+ * derivative, the 0 is taken as exact; otherwise it stays flagged.
+ */
+export function settleFlat(status: Uint32Array, grad: Float64Array, error: Float64Array, rows: number, n: number, relTol: number): void {
+  for (let r = 0; r < rows; r++) {
+    let big = 0;
+    for (let j = 0; j < n; j++) if (Number.isFinite(grad[r * n + j])) big = Math.max(big, Math.abs(grad[r * n + j]));
+    for (let j = 0; j < n; j++) {
+      const l = r * n + j;
+      if ((status[l] & 0xff) === STATUS.saturated && error[l] <= relTol * big) status[l] = (status[l] & ~0xff) | STATUS.ok;
+    }
+  }
 }
