@@ -138,7 +138,9 @@ describeBackends('numerical differentiation: accuracy', (ctx, kind) => {
       const opts = stencil === 3 ? { batch: true } : { stencil, batch: true, h: kind === 'cpu' ? 1e-4 : 0.045 };
       const g = (await ctx().numericalGradient(f, rows, opts)) as number[][];
       // error relative to the function's own scale: max(‖∇f‖∞, |f|, 1)
-      const bound = kind === 'cpu' ? 1e-7 : (gpuTol ?? [1e-4, 1e-5])[stencil === 3 ? 0 : 1];
+      // GPU: the ladder (its steps are 8× apart: measured up to ~2.5e-4 of the scale on these
+      // points, seed-dependent; its estimates are checked in 'big batches') and a fixed 5-point step
+      const bound = kind === 'cpu' ? 1e-7 : stencil === 3 ? Math.max(gpuTol?.[0] ?? 0, 5e-4) : (gpuTol ?? [0, 1e-5])[1];
       let worst = 0;
       let at = -1;
       rows.forEach((x, i) => {
