@@ -95,7 +95,11 @@ export function reduceLadder(
   const bw = best(backward, fb, dm, 1, 1, eps * ulps);
   let pick = c;
   let oneSided = false;
-  for (const s of [fw, bw]) {
+  // one-sided ladders only where the central one lost samples (a side non-finite or out of
+  // range): elsewhere their coarse, noisy entries can look converged and win wrongly
+  let edge = !c;
+  for (let k = 0; k < K; k++) if ((dp[k] > 0 && Number.isFinite(fp[k])) !== (dm[k] > 0 && Number.isFinite(fm[k]))) edge = true;
+  for (const s of edge ? [fw, bw] : []) {
     if (s && (!pick || better(pick, s.consistent, s.interior, s.error * 2))) {
       pick = s;
       oneSided = true;

@@ -177,6 +177,7 @@ fn ngh_reduce(g: u32, xj: f32) -> vec4<f32> {
   var flags = 0u;
   var any_step = false;
   var all_flat = true;
+  var edge = false;  // some step is usable on one side only
   var hmax = 0.0;
   for (var k = 0u; k < ngh_params.steps; k++) {
     let fp = ngh_wv[g + 2u * k];
@@ -189,6 +190,7 @@ fn ngh_reduce(g: u32, xj: f32) -> vec4<f32> {
     let okp = dp > 0.0 && ngh_finite(fp);
     let okm = dm > 0.0 && ngh_finite(fm);
     hmax = max(hmax, max(dp, dm));
+    if (okp != okm) { edge = true; }
     if ((okp && fp != f0) || (okm && fm != f0)) { all_flat = false; }
   }
   if (!ngh_finite(f0)) { return vec4<f32>(ngh_nan(), ngh_inf(), 0.0, bitcast<f32>(4u | flags)); }
@@ -200,7 +202,11 @@ fn ngh_reduce(g: u32, xj: f32) -> vec4<f32> {
   }
   var pick = NghPick(0.0, 0.0, 0.0, 0.0, false, false, false);
   var one_sided = false;
-  for (var which = 0u; which < min(3u, ngh_params.steps); which++) {
+  // one-sided ladders only where the central one lost samples (see reduceLadder)
+  var sides = min(3u, ngh_params.steps);
+  let central_ok = (ngh_pf[g] & 1u) != 0u;
+  if (!edge && central_ok) { sides = 1u; }
+  for (var which = 0u; which < sides; which++) {
     let v = ngh_pv[g + which];
     let fl = ngh_pf[g + which];
     let cand = NghPick(v.x, v.y, v.z, v.w, (fl & 2u) != 0u, (fl & 1u) != 0u, (fl & 4u) != 0u);
