@@ -277,10 +277,10 @@ describeBackends('numerical differentiation: bad input', (ctx) => {
   });
 
   it('an unknown function name is an ExprError with its column', async () => {
-    const err = (() => { try { ctx().fn('x0 + sinh(x1)'); } catch (e) { return e; } })() as ExprError;
+    const err = (() => { try { ctx().fn('x0 + sinhh(x1)'); } catch (e) { return e; } })() as ExprError;
     expect(err).toBeInstanceOf(ExprError);
     expect(err.column).toBe(6);
-    expect(err.message).toMatch(/unknown function 'sinh' at column 6/);
+    expect(err.message).toMatch(/unknown function 'sinhh' at column 6/);
     await expect(ctx().numericalDiff('foo(x)', 1)).rejects.toThrow(/unknown function 'foo'/);
     expect(() => ctx().fn('x0', { n: 0 })).toThrow(/n: expected a positive integer/);
   });
