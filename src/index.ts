@@ -15,8 +15,8 @@ export {
 export { linePlot, quiverPlot, barChart, type Series, type Frame, type Bar } from './plot/svg';
 
 // --- differentiation exports ---
-export { ExprFunction, WgslFunction, type WgslSpec, type JsFunction, type DiffFunction } from './functions/fn';
-export { ExprError } from './expr/index';
+export { ExprFunction, WgslFunction, type WgslSpec, type JsFunction, type DiffFunction, type ExprOptions } from './functions/fn';
+export { ExprError, type Dependencies, type TermDependency } from './expr/index';
 export type { DiffOptions, PointOptions, GradientDetail, FunctionInput, Like, Nest, Detailed, DirectionalOptions } from './features/diff/api';
 export type { DerivativeStatus } from './features/diff/status';
 export type { VerifyReport } from './features/diff/verify';

@@ -1,64 +1,105 @@
-/** Functions a user may call (name → argument count). sum/prod are handled by the parser. */
-export const USER_FUNCTIONS: Readonly<Record<string, number>> = {
-  exp: 1, log: 1, sqrt: 1, sin: 1, cos: 1, tan: 1, tanh: 1, sigmoid: 1, abs: 1,
-  // sign is abs' and appears in printed derivatives, so it is accepted back as input
-  sign: 1, min: 2, max: 2, pow: 2,
-};
+// The expression AST. Sums and products are n-ary (a chain of 10⁴ terms is one node, not a
+// tree 10⁴ deep), so every pass recurses only as deep as the user's nesting, which the
+// parser bounds. Derivatives share subtrees (a DAG): passes memoise by node identity and the
+// code generators compute a shared subtree once.
+import { FN_ARITY, type Fn } from './fns';
 
-/** Call targets inside the AST. */
-export type Fn = 'exp' | 'log' | 'sqrt' | 'sin' | 'cos' | 'tan' | 'tanh' | 'sigmoid' | 'abs' | 'min' | 'max' | 'sign';
+export { FN_IMPL, FN_ARITY, FN_NAMES, type Fn } from './fns';
 
-export type BinOp = '+' | '-' | '*' | '/' | '^';
+/** Functions a user may call (name → argument count). sum/prod/where/len are the parser's. */
+export const USER_FUNCTIONS: Readonly<Record<string, number>> = { ...FN_ARITY, pow: 2 };
 
-/** Which loop index a derivative-generated reduction skips (prod over j ≠ i). */
-export type Skip = number | 'I' | 'outer';
+export type CmpOp = '<' | '<=' | '>' | '>=' | '==' | '!=';
+
+/** A loop variable: `id` is unique in the process (derivatives make fresh ones). */
+export interface IVar { readonly id: number; readonly name: string }
+
+let nextVar = 0;
+export function freshVar(name: string): IVar {
+  return { id: nextVar++, name };
+}
+
+/** Integer index expressions: exact on both paths (float64 integers on the CPU, i32 in WGSL). */
+export type IExpr =
+  | { k: 'int'; v: number }
+  | { k: 'iv'; v: IVar }
+  /** n, the length of x: a runtime value when the expression works for any n */
+  | { k: 'len' }
+  /** the differentiation index i (only in derivatives taken for a runtime i) */
+  | { k: 'di' }
+  /** the output index, for an expression evaluated once per data element */
+  | { k: 'oi' }
+  | { k: 'iop'; op: '+' | '-' | '*'; a: IExpr; b: IExpr };
 
 export type Node =
   | { k: 'num'; v: number }
-  /** fixed parameter x_i; `bare` = written as a lone `x` (n = 1), printed back as `x` */
-  | { k: 'var'; i: number; bare?: boolean; col?: number }
-  /** the current element of the innermost reduction (bare `x` inside sum/prod) */
-  | { k: 'elem' }
-  /** x at the runtime differentiation index i (only in derivatives when n is unknown) */
-  | { k: 'dvar' }
-  /** t when the runtime differentiation index i equals j, else 0; codegen evaluates t
-   *  only in that case, so ∂/∂x_i of x0·sum(...) costs O(n) for i = 0 only */
+  /** fixed parameter x_i; `bare` = written as a lone `x` (n = 1); `name` = a named parameter */
+  | { k: 'var'; i: number; bare?: boolean; name?: string; col?: number }
+  /** x at a computed index; NaN outside [0, n) */
+  | { k: 'xat'; idx: IExpr; col?: number }
+  /** element of a data array; NaN outside it */
+  | { k: 'data'; name: string; idx: IExpr }
+  /** an index expression as a number */
+  | { k: 'ival'; idx: IExpr }
+  /** t when the runtime differentiation index i equals j, else 0 (t evaluated only then) */
   | { k: 'when'; j: number; t: Node }
+  /** t when a == b, else 0 (t evaluated only then) */
+  | { k: 'guard'; a: IExpr; b: IExpr; t: Node }
+  /** xs[0] ± xs[1] ± …, left to right (neg[0] is false) */
+  | { k: 'add'; xs: Node[]; neg: boolean[] }
+  /** xs[0] ×÷ xs[1] ×÷ …, left to right (inv[0] is false) */
+  | { k: 'mul'; xs: Node[]; inv: boolean[] }
   | { k: 'neg'; a: Node }
-  | { k: 'bin'; op: BinOp; a: Node; b: Node }
+  | { k: 'pow'; a: Node; b: Node }
   | { k: 'call'; f: Fn; args: Node[] }
-  /** (a op b) ? t : f — derivatives of min/max */
-  | { k: 'sel'; op: '<=' | '>='; a: Node; b: Node; t: Node; f: Node }
-  | { k: 'red'; op: 'sum' | 'prod'; body: Node; skip?: Skip };
+  /** (a op b) ? t : f, and NaN when a or b is NaN (so NaN propagates on both paths) */
+  | { k: 'sel'; op: CmpOp; a: Node; b: Node; t: Node; f: Node }
+  /** Σ or Π of body for v = lo … hi (inclusive), skipping v = skip; `ew`: written sum(g(x)) */
+  | { k: 'loop'; op: 'sum' | 'prod'; v: IVar; lo: IExpr; hi: IExpr; body: Node; skip?: IExpr; ew?: 'x' | 'data' }
+  /** body at v = (t − b)/a when that is an integer in [lo, hi], else 0: the one term of a
+   *  sum over v whose x[a·v + b] is the differentiation variable x_t (t: a number or di) */
+  | { k: 'pick'; v: IVar; a: number; b: IExpr; lo: IExpr; hi: IExpr; body: Node; t: IExpr };
 
-/** float64 semantics of every call, shared by constant folding and tests. */
-export const FN_IMPL: Readonly<Record<Fn, (...a: number[]) => number>> = {
-  exp: Math.exp,
-  log: Math.log,
-  sqrt: Math.sqrt,
-  sin: Math.sin,
-  cos: Math.cos,
-  tan: Math.tan,
-  tanh: Math.tanh,
-  sigmoid: (u) => 1 / (1 + Math.exp(-u)),
-  abs: Math.abs,
-  min: Math.min,
-  max: Math.max,
-  sign: Math.sign,
-};
+export type NodeOf<K extends Node['k']> = Extract<Node, { k: K }>;
 
-/** Visits every node (pre-order). */
-export function walk(n: Node, visit: (n: Node) => void): void {
-  visit(n);
+export const num = (v: number): Node => ({ k: 'num', v });
+export const int = (v: number): IExpr => ({ k: 'int', v });
+
+/** Direct children, in evaluation order. */
+export function children(n: Node): readonly Node[] {
   switch (n.k) {
-    case 'neg': walk(n.a, visit); break;
-    case 'bin': walk(n.a, visit); walk(n.b, visit); break;
-    case 'call': for (const a of n.args) walk(a, visit); break;
-    case 'sel': walk(n.a, visit); walk(n.b, visit); walk(n.t, visit); walk(n.f, visit); break;
-    case 'red': walk(n.body, visit); break;
-    case 'when': walk(n.t, visit); break;
-    default: break;
+    case 'add': case 'mul': return n.xs;
+    case 'neg': return [n.a];
+    case 'pow': return [n.a, n.b];
+    case 'call': return n.args;
+    case 'sel': return [n.a, n.b, n.t, n.f];
+    case 'loop': case 'pick': return [n.body];
+    case 'when': case 'guard': return [n.t];
+    default: return [];
   }
+}
+
+/** Index expressions a node holds itself (not its children's). */
+export function ownIndices(n: Node): IExpr[] {
+  switch (n.k) {
+    case 'xat': case 'data': case 'ival': return [n.idx];
+    case 'guard': return [n.a, n.b];
+    case 'loop': return n.skip ? [n.lo, n.hi, n.skip] : [n.lo, n.hi];
+    case 'pick': return [n.b, n.lo, n.hi, n.t];
+    default: return [];
+  }
+}
+
+/** Visits every distinct node once (pre-order). */
+export function walk(root: Node, visit: (n: Node) => void): void {
+  const seen = new Set<Node>();
+  const go = (n: Node) => {
+    if (seen.has(n)) return;
+    seen.add(n);
+    visit(n);
+    for (const c of children(n)) go(c);
+  };
+  go(root);
 }
 
 export function some(n: Node, pred: (n: Node) => boolean): boolean {
@@ -74,16 +115,48 @@ export function maxIndex(n: Node): number {
   return m;
 }
 
-/** Rebuilds a node bottom-up through `f` (children first). */
-export function mapNode(n: Node, f: (n: Node) => Node): Node {
+/** The same node kind with new children (in `children` order). */
+export function withChildren(n: Node, c: readonly Node[]): Node {
   switch (n.k) {
-    case 'neg': return f({ k: 'neg', a: mapNode(n.a, f) });
-    case 'bin': return f({ k: 'bin', op: n.op, a: mapNode(n.a, f), b: mapNode(n.b, f) });
-    case 'call': return f({ k: 'call', f: n.f, args: n.args.map((a) => mapNode(a, f)) });
-    case 'sel':
-      return f({ k: 'sel', op: n.op, a: mapNode(n.a, f), b: mapNode(n.b, f), t: mapNode(n.t, f), f: mapNode(n.f, f) });
-    case 'red': return f({ k: 'red', op: n.op, body: mapNode(n.body, f), skip: n.skip });
-    case 'when': return f({ k: 'when', j: n.j, t: mapNode(n.t, f) });
-    default: return f(n);
+    case 'add': return { k: 'add', xs: [...c], neg: n.neg };
+    case 'mul': return { k: 'mul', xs: [...c], inv: n.inv };
+    case 'neg': return { k: 'neg', a: c[0] };
+    case 'pow': return { k: 'pow', a: c[0], b: c[1] };
+    case 'call': return { k: 'call', f: n.f, args: [...c] };
+    case 'sel': return { k: 'sel', op: n.op, a: c[0], b: c[1], t: c[2], f: c[3] };
+    case 'loop': return { ...n, body: c[0] };
+    case 'pick': return { ...n, body: c[0] };
+    case 'when': return { k: 'when', j: n.j, t: c[0] };
+    case 'guard': return { k: 'guard', a: n.a, b: n.b, t: c[0] };
+    default: return n;
   }
+}
+
+/** Rebuilds a DAG bottom-up through `f` (children first), each distinct node once, so
+ *  sharing survives and the cost is linear in the DAG, not in its unshared tree. */
+export function mapNode(root: Node, f: (n: Node) => Node): Node {
+  const memo = new Map<Node, Node>();
+  const go = (n: Node): Node => {
+    const hit = memo.get(n);
+    if (hit) return hit;
+    const cs = children(n);
+    let changed = false;
+    const next = cs.map((c) => { const m = go(c); if (m !== c) changed = true; return m; });
+    const out = f(changed ? withChildren(n, next) : n);
+    memo.set(n, out);
+    return out;
+  };
+  return go(root);
+}
+
+/** How many parents reference each node (by identity): > 1 means shared. */
+export function useCounts(roots: readonly Node[]): Map<Node, number> {
+  const counts = new Map<Node, number>();
+  const go = (n: Node) => {
+    const c = counts.get(n) ?? 0;
+    counts.set(n, c + 1);
+    if (c === 0) for (const ch of children(n)) go(ch);
+  };
+  for (const r of roots) go(r);
+  return counts;
 }

@@ -1,148 +1,90 @@
 import { ArgumentError } from '../core/errors';
 import type { Node } from './ast';
-import { derivative } from './derivative';
+import { Compiled } from './compiled';
 import { ExprError } from './errors';
-import { compileScalar, compileVector, type ScalarFn, type VectorFn } from './js';
-import { parse } from './parser';
-import { printExpr } from './print';
-import { foldConstants } from './simplify';
-import { userDf, userF, WgslGen } from './wgsl';
+import { parse, RESERVED } from './parser';
+import { substLen } from './derivative';
+import type { CompiledExpr, CompileOptions } from './types';
 
 export { ExprError } from './errors';
+export type { Dependencies, TermDependency } from './deps';
+export type { CompiledExpr, CompileOptions } from './types';
 
-export interface CompiledExpr {
-  readonly source: string;
-  /** number of parameters; null when the expression is elementwise over the whole vector x
-   *  (e.g. 'sum(x^2)') and so works for any n, resolved at call time */
-  readonly n: number | null;
-  /** float64 value at x (x.length must equal n, or any length ≥ 1 when n is null) */
-  evalJs(x: ArrayLike<number>): number;
-  /** float64 symbolic gradient at x, length x.length */
-  gradJs(x: ArrayLike<number>): Float64Array;
-  /** symbolic partial derivative d f / d x_i, simplified, as a printable source string */
-  derivativeSource(i: number, n?: number): string;
-  /** WGSL declarations defining `fn user_f() -> f32` and every `ng_` helper that
-   *  user_f and user_df need (so wgslGrad() must go into the same module as wgsl()) */
-  wgsl(): string;
-  /** WGSL declaration of `fn user_df(i: u32) -> f32`, the symbolic ∂f/∂x_i at the current point */
-  wgslGrad(): string;
-}
+const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-export interface CompileOptions {
-  /** number of parameters; must be ≥ what the expression uses */
-  n?: number;
-}
-
-export function compileExpr(source: string, opts: CompileOptions = {}): CompiledExpr {
-  if (typeof source !== 'string') throw new ArgumentError('source', `expression must be a string, got ${typeof source}`);
-  const parsed = parse(source);
-  const minLen = Math.max(parsed.maxIndex + 1, 1);
-  let n: number | null = parsed.hasReduction ? null : parsed.scalarX ? 1 : minLen;
-  if (opts.n !== undefined) {
-    if (!Number.isInteger(opts.n) || opts.n < 1) {
-      throw new ArgumentError('opts.n', `must be a positive integer, got ${String(opts.n)}`);
-    }
-    if (opts.n < minLen) {
-      throw new ExprError(source, parsed.maxIndexCol, `n >= ${minLen}`,
-        `n = ${opts.n} is too small: the expression uses x${parsed.maxIndex} (column ${parsed.maxIndexCol}), so n must be at least ${minLen}`);
-    }
-    n = opts.n;
+function readParams(p: unknown): string[] | null {
+  if (p === undefined) return null;
+  if (!Array.isArray(p) || p.length === 0) throw new ArgumentError('params', 'expected a non-empty array of parameter names');
+  const seen = new Set<string>();
+  for (const name of p) {
+    if (typeof name !== 'string' || !IDENT.test(name)) throw new ArgumentError('params', `'${String(name)}' is not a name (letters, digits, _)`);
+    if (RESERVED.has(name)) throw new ArgumentError('params', `'${name}' is a function or constant name`);
+    if (seen.has(name)) throw new ArgumentError('params', `'${name}' appears twice`);
+    seen.add(name);
   }
-  return new Compiled(source, parsed.ast, n, minLen);
+  return [...p];
 }
 
-class Compiled implements CompiledExpr {
-  private readonly f: ScalarFn;
-  private gradAll?: VectorFn;        // n known: all partials in one call
-  private gradAt?: ScalarFn;         // n unknown: ∂f/∂x_i with runtime i
-  private partials?: Node[];
-  private partialI?: Node;
-  private wgslCache?: { f: string; df: string };
-
-  constructor(
-    readonly source: string,
-    private readonly ast: Node,
-    readonly n: number | null,
-    /** smallest vector length the indexed variables allow */
-    private readonly minLen: number,
-  ) {
-    this.f = compileScalar(ast);
-  }
-
-  private checkX(x: ArrayLike<number>, what: string): void {
-    if (x == null || typeof x.length !== 'number') {
-      throw new ArgumentError('x', `${what}(x) for '${this.source}': x must be an array of numbers`);
+function readData(d: unknown, params: readonly string[] | null): Map<string, Float64Array> {
+  const out = new Map<string, Float64Array>();
+  if (d === undefined) return out;
+  if (d === null || typeof d !== 'object' || Array.isArray(d)) throw new ArgumentError('data', 'expected { name: array of numbers, ... }');
+  for (const [name, values] of Object.entries(d)) {
+    if (!IDENT.test(name) || RESERVED.has(name)) throw new ArgumentError('data', `'${name}' cannot name a data array (a function, constant or not a name)`);
+    if (params?.includes(name)) throw new ArgumentError('data', `'${name}' is also a parameter`);
+    if (!params && (name === 'x' || /^x\d+$/.test(name))) throw new ArgumentError('data', `'${name}' is a variable name; use params to name the parameters`);
+    const v = values as ArrayLike<number>;
+    if (v == null || typeof v.length !== 'number' || v.length === 0) throw new ArgumentError('data', `'${name}' must be a non-empty array of numbers`);
+    const f = new Float64Array(v.length);
+    for (let i = 0; i < v.length; i++) {
+      if (typeof v[i] !== 'number' || !Number.isFinite(v[i])) throw new ArgumentError('data', `${name}[${i}] is ${String(v[i])}; expected a finite number`);
+      f[i] = v[i];
     }
-    if (this.n !== null) {
-      if (x.length !== this.n) {
-        throw new ArgumentError('x', `${what}(x) for '${this.source}': the expression has n = ${this.n} parameters but x has length ${x.length}`);
+    out.set(name, f);
+  }
+  return out;
+}
+
+export function compileExpr(source: string | readonly string[], opts: CompileOptions = {}): CompiledExpr {
+  const list = Array.isArray(source) ? source : [source];
+  if (list.length === 0) throw new ArgumentError('source', 'expected an expression or a non-empty list of expressions');
+  for (const s of list) if (typeof s !== 'string') throw new ArgumentError('source', `expression must be a string, got ${typeof s}`);
+  if (opts === null || typeof opts !== 'object') throw new ArgumentError('opts', 'expected { n?, params?, data? }');
+  const params = readParams(opts.params);
+  const data = readData(opts.data, params);
+  const lengths = new Map([...data].map(([k, v]) => [k, v.length]));
+  const parsed = (list as string[]).map((s) => ({ s, r: parse(s, { params: params ?? undefined, data: lengths }) }));
+  let n: number | null;
+  let minLen = 1;
+  for (const { r } of parsed) minLen = Math.max(minLen, r.maxIndex + 1);
+  if (params) {
+    n = params.length;
+    if (opts.n !== undefined && opts.n !== n) throw new ArgumentError('opts.n', `is ${String(opts.n)} but ${n} parameters are named`);
+  } else {
+    const anyLen = parsed.some(({ r }) => r.usesLen);
+    n = anyLen ? null : Math.max(1, ...parsed.map(({ r }) => (r.scalarX ? 1 : Math.max(r.maxIndex, r.maxRead) + 1)));
+    if (opts.n !== undefined) {
+      if (!Number.isInteger(opts.n) || opts.n < 1) throw new ArgumentError('opts.n', `must be a positive integer, got ${String(opts.n)}`);
+      for (const { s, r } of parsed) {
+        if (opts.n < r.maxIndex + 1) {
+          throw new ExprError(s, r.maxIndexCol, `n >= ${r.maxIndex + 1}`,
+            `n = ${opts.n} is too small: the expression uses x${r.maxIndex} (column ${r.maxIndexCol}), so n must be at least ${r.maxIndex + 1}`);
+        }
+        if (opts.n < r.maxRead + 1) {
+          throw new ExprError(s, r.maxReadCol, `n >= ${r.maxRead + 1}`,
+            `n = ${opts.n} is too small: x[...] at column ${r.maxReadCol} reads up to x${r.maxRead}, so n must be at least ${r.maxRead + 1}`);
+        }
       }
-    } else if (x.length < this.minLen) {
-      throw new ArgumentError('x', x.length === 0
-        ? `${what}(x) for '${this.source}': x must have at least 1 element`
-        : `${what}(x) for '${this.source}': the expression uses x${this.minLen - 1}, so x needs length ≥ ${this.minLen} but has length ${x.length}`);
+      n = opts.n;
     }
   }
-
-  evalJs(x: ArrayLike<number>): number {
-    this.checkX(x, 'evalJs');
-    return this.f(x, 0);
+  const vector = parsed.filter(({ r }) => r.vectorData);
+  if (vector.length && list.length > 1) {
+    const { s, r } = vector[0];
+    throw new ExprError(s, 1, 'a scalar expression', `in a list of expressions each must be one value, but '${s}' uses data '${r.vectorData!.name}' outside any sum (one value per element)`);
   }
-
-  private knownPartials(): Node[] {
-    if (!this.partials) {
-      this.partials = [];
-      for (let i = 0; i < (this.n as number); i++) this.partials.push(derivative(this.ast, i));
-    }
-    return this.partials;
-  }
-
-  private symbolicPartial(): Node {
-    return (this.partialI ??= derivative(this.ast, 'I'));
-  }
-
-  gradJs(x: ArrayLike<number>): Float64Array {
-    this.checkX(x, 'gradJs');
-    const out = new Float64Array(x.length);
-    if (this.n !== null) {
-      (this.gradAll ??= compileVector(this.knownPartials()))(x, out);
-    } else {
-      const df = (this.gradAt ??= compileScalar(this.symbolicPartial()));
-      for (let i = 0; i < x.length; i++) out[i] = df(x, i);
-    }
-    return out;
-  }
-
-  derivativeSource(i: number, n?: number): string {
-    const size = this.n ?? n;
-    if (n !== undefined && this.n !== null && n !== this.n) {
-      throw new ArgumentError('n', `derivativeSource: '${this.source}' has n = ${this.n}, got n = ${n}`);
-    }
-    if (n !== undefined && (!Number.isInteger(n) || n < this.minLen)) {
-      throw new ArgumentError('n', `derivativeSource: n must be an integer ≥ ${this.minLen}, got ${n}`);
-    }
-    if (!Number.isInteger(i) || i < 0 || (size !== undefined && size !== null && i >= size)) {
-      const range = size == null ? 'a non-negative integer' : `an integer in [0, ${size - 1}]`;
-      throw new ArgumentError('i', `derivativeSource: i must be ${range}, got ${i}`);
-    }
-    return printExpr(this.n !== null ? this.knownPartials()[i] : derivative(this.ast, i));
-  }
-
-  private generate(): { f: string; df: string } {
-    if (!this.wgslCache) {
-      const gen = new WgslGen();
-      const f = userF(gen, foldConstants(this.ast));
-      const df = userDf(gen, this.n !== null ? this.knownPartials() : this.symbolicPartial());
-      this.wgslCache = { f: [gen.helperSource(), f].filter(Boolean).join('\n\n') + '\n', df: df + '\n' };
-    }
-    return this.wgslCache;
-  }
-
-  wgsl(): string {
-    return this.generate().f;
-  }
-
-  wgslGrad(): string {
-    return this.generate().df;
-  }
+  const asts: Node[] = parsed.map(({ r }) => (n !== null ? substLen(r.ast, n) : r.ast));
+  const outputs = vector.length ? vector[0].r.vectorData!.length : asts.length;
+  const text = Array.isArray(source) ? `[${list.join(', ')}]` : (source as string);
+  return new Compiled(text, asts, n, minLen, outputs, vector.length > 0, params, data);
 }

@@ -12,17 +12,34 @@ export interface Token {
   col: number;
 }
 
-const OPS = '+-*/^(),[]';
+const OPS = '+-*/^(),[]<>';
 
 const isDigit = (c: string) => c >= '0' && c <= '9';
 const isIdentStart = (c: string) => (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c === '_';
 const isIdentChar = (c: string) => isIdentStart(c) || isDigit(c);
 
-/** Splits source into tokens; always ends with one 'end' token. */
-export function tokenize(src: string): Token[] {
-  const toks: Token[] = [];
-  let i = 0;
-  while (i < src.length) {
+/** The source's tokens on demand, ending with one 'end' token: a parse error (too deep,
+ *  say) comes without lexing the rest of a huge input first. */
+export class Lexer {
+  readonly toks: Token[] = [];
+  private i = 0;
+  constructor(private readonly src: string) {}
+
+  at(k: number): Token {
+    while (this.toks.length <= k && (this.toks.length === 0 || this.toks[this.toks.length - 1].kind !== 'end')) {
+      this.i = lexOne(this.src, this.i, this.toks);
+    }
+    return this.toks[Math.min(k, this.toks.length - 1)];
+  }
+}
+
+/** Lexes the token at or after i into toks (the 'end' token at the end); returns the next i. */
+function lexOne(src: string, i: number, toks: Token[]): number {
+  for (;;) {
+    if (i >= src.length) {
+      toks.push({ kind: 'end', text: '', value: NaN, col: src.length + 1 });
+      return i;
+    }
     const c = src[i];
     if (c === ' ' || c === '\t' || c === '\n' || c === '\r') {
       i++;
@@ -48,31 +65,30 @@ export function tokenize(src: string): Token[] {
       }
       const text = src.slice(i, j);
       toks.push({ kind: 'num', text, value: Number(text), col });
-      i = j;
-      continue;
+      return j;
     }
     if (isIdentStart(c)) {
       let j = i;
       while (isIdentChar(src[j] ?? '')) j++;
       toks.push({ kind: 'ident', text: src.slice(i, j), value: NaN, col });
-      i = j;
-      continue;
+      return j;
     }
     if (c === '*' && src[i + 1] === '*') {
       // Python's ** is common in the book; accept it as ^ rather than fail obscurely.
       toks.push({ kind: 'op', text: '^', value: NaN, col });
-      i += 2;
-      continue;
+      return i + 2;
+    }
+    const two = src.slice(i, i + 2);
+    if (two === '<=' || two === '>=' || two === '==' || two === '!=') {
+      toks.push({ kind: 'op', text: two, value: NaN, col });
+      return i + 2;
     }
     if (OPS.includes(c)) {
       toks.push({ kind: 'op', text: c, value: NaN, col });
-      i++;
-      continue;
+      return i + 1;
     }
     throw new ExprError(src, col, 'a number, variable, function or operator', `unexpected character '${c}' at column ${col}`);
   }
-  toks.push({ kind: 'end', text: '', value: NaN, col: src.length + 1 });
-  return toks;
 }
 
 export function describeChar(src: string, i: number): string {

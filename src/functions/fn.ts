@@ -1,5 +1,5 @@
 import { ArgumentError } from '../core/errors';
-import { compileExpr, type CompiledExpr } from '../expr/index';
+import { compileExpr, type CompiledExpr, type CompileOptions, type Dependencies } from '../expr/index';
 import type { NestedOut } from '../core/input';
 import { checkBody, normalizeLineBreaks } from './wgsl-body';
 import { dataNameProblem, offLimitNames } from './wgsl-names';
@@ -16,13 +16,44 @@ export type JsFunction = (x: any) => number; // eslint-disable-line @typescript-
 /** An expression compiled to a float64 closure, WGSL and its symbolic derivative. */
 export class ExprFunction {
   readonly kind = 'expr' as const;
+  /** @internal use ctx.fn(source) */
   constructor(readonly expr: CompiledExpr) {}
+  /** the expression as written */
   get source(): string {
     return this.expr.source;
   }
   /** parameters; null for whole-vector expressions such as `sum(x^2)` (any n) */
   get n(): number | null {
     return this.expr.n;
+  }
+  /** outputs: 1, or several for ctx.fn([...]) or a bare data name outside sums (CPU only for now) */
+  get outputs(): number {
+    return this.expr.outputs;
+  }
+  /** the named parameters, or null for x0, x1, … */
+  get params(): readonly string[] | null {
+    return this.expr.params;
+  }
+  /** float64 values of every output at a flat point */
+  evalOutputs(x: ArrayLike<number>): Float64Array {
+    return this.expr.evalOutputs(x);
+  }
+  /** float64 value of output k at a flat point */
+  evalOutput(k: number, x: ArrayLike<number>): number {
+    return this.expr.evalOutput(k, x);
+  }
+  /** float64 symbolic Jacobian (outputs × x.length, row-major) */
+  jacobianJs(x: ArrayLike<number>): Float64Array {
+    return this.expr.jacobianJs(x);
+  }
+  /** the data arrays as float32, in binding order (the shape of WgslFunction.data), for a
+   *  harness that binds them as storage buffers (see CompiledExpr.wgsl's dataBinding) */
+  get data(): ReadonlyArray<{ name: string; values: Float32Array }> {
+    return [...this.expr.data32].map(([name, values]) => ({ name, values }));
+  }
+  /** which parameters each term of the top-level sum reads */
+  dependencies(): Dependencies {
+    return this.expr.dependencies();
   }
   /** float64 value at a flat point */
   evalJs(x: ArrayLike<number>): number {
@@ -32,9 +63,9 @@ export class ExprFunction {
   gradJs(x: ArrayLike<number>): Float64Array {
     return this.expr.gradJs(x);
   }
-  /** symbolic ∂f/∂x_i as source text */
-  derivativeSource(i: number, n?: number): string {
-    return this.expr.derivativeSource(i, n);
+  /** symbolic ∂f/∂x_i (of output k) as source text */
+  derivativeSource(i: number, n?: number, k?: number): string {
+    return this.expr.derivativeSource(i, n, k);
   }
   /** the WGSL declarations: `user_f` (and `user_df`) plus their helpers */
   wgslCode(): string {
@@ -42,6 +73,7 @@ export class ExprFunction {
   }
 }
 
+/** What ctx.wgsl(spec) takes: a WGSL function body over parameters p(0) … p(n − 1), its data and an optional float64 twin. */
 export interface WgslSpec {
   /** number of parameters: the body reads p(0) … p(n − 1) */
   n: number;
@@ -59,15 +91,19 @@ export interface WgslSpec {
 /** A raw WGSL function body with its data, validated on construction, compiled at first GPU use. */
 export class WgslFunction {
   readonly kind = 'wgsl' as const;
+  /** number of parameters */
   readonly n: number;
+  /** the body as given */
   readonly body: string;
   /** data arrays in declaration order (binding order) as float32 */
   readonly data: ReadonlyArray<{ name: string; values: Float32Array }>;
+  /** the float64 twin of the body, if one was given */
   readonly cpu: WgslSpec['cpu'];
   private readonly original: Record<string, ArrayLike<number>>;
   /** the body as compiled: line breaks as \n, so compiler lines are body lines */
   private readonly text: string;
 
+  /** @internal use ctx.wgsl(spec) */
   constructor(spec: WgslSpec) {
     if (spec === null || typeof spec !== 'object') throw new ArgumentError('wgsl', 'expected { n, body, data?, cpu? }');
     if (!Number.isInteger(spec.n) || spec.n < 1) throw new ArgumentError('n', `expected a positive integer number of parameters, got ${String(spec.n)}`);
@@ -112,6 +148,7 @@ export class WgslFunction {
   /** WGSL declarations: the data bindings (from `firstBinding`) and `fn user_f`. Returns the
    *  source, the line at which the body starts and the body as placed, to map compile errors
    *  back to it. */
+  /** @internal the shader declarations: data bindings from `firstBinding` and `user_f` */
   wgslCode(firstBinding: number): { code: string; bodyLine: number; body: string } {
     const decls = this.data.map((d, k) => `@group(0) @binding(${firstBinding + k}) var<storage, read> ${d.name}: array<f32>;`);
     // `_ = &name;` keeps every data binding in the 'auto' layout even when the body skips one
@@ -120,6 +157,7 @@ export class WgslFunction {
   }
 }
 
+/** Anything numgrad differentiates: ctx.fn(...), ctx.wgsl(...) or (CPU path only) a JS function. */
 export type DiffFunction = ExprFunction | WgslFunction | JsFunction;
 
 /** Validates `f` (a string compiles as an expression). */
@@ -169,12 +207,25 @@ function jsEvaluator(f: JsFunction, shape: readonly number[]): (x: Float64Array)
   };
 }
 
-/** ctx.fn: compile an expression; bad options are ArgumentErrors, bad syntax an ExprError with the column. */
-export function makeExpr(source: unknown, opts: { n?: number } = {}): ExprFunction {
-  if (typeof source !== 'string') throw new ArgumentError('source', `expected an expression string, got ${typeof source}`);
-  if (opts === null || typeof opts !== 'object') throw new ArgumentError('opts', 'expected { n? }');
+/** Options of ctx.fn: the number of parameters, named parameters, named data arrays. */
+export type ExprOptions = CompileOptions;
+
+/** ctx.fn: compile an expression (or a list: several outputs); bad options are
+ *  ArgumentErrors, bad syntax an ExprError with the column. */
+export function makeExpr(source: unknown, opts: ExprOptions = {}): ExprFunction {
+  const list = Array.isArray(source);
+  if (typeof source !== 'string' && !list) throw new ArgumentError('source', `expected an expression string, got ${typeof source}`);
+  if (list && (source as unknown[]).some((s) => typeof s !== 'string')) throw new ArgumentError('source', 'expected a list of expression strings');
+  if (opts === null || typeof opts !== 'object') throw new ArgumentError('opts', 'expected { n?, params?, data? }');
+  for (const key of Object.keys(opts)) {
+    if (key !== 'n' && key !== 'params' && key !== 'data') throw new ArgumentError('opts', `unknown option '${key}' (expected n, params, data)`);
+  }
   if (opts.n !== undefined && (!Number.isInteger(opts.n) || opts.n < 1)) {
     throw new ArgumentError('n', `expected a positive integer number of parameters, got ${String(opts.n)}`);
   }
-  return new ExprFunction(compileExpr(source, opts.n === undefined ? {} : { n: opts.n }));
+  const o: CompileOptions = {};
+  if (opts.n !== undefined) o.n = opts.n;
+  if (opts.params !== undefined) o.params = opts.params;
+  if (opts.data !== undefined) o.data = opts.data;
+  return new ExprFunction(compileExpr(source as string | string[], o));
 }

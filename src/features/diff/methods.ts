@@ -1,13 +1,17 @@
 // The differentiation methods of a context: ctx.fn, ctx.wgsl and the derivatives.
 import type { Runner } from '../../core/backend';
 import type { NestedOut, NumericInput } from '../../core/input';
-import { makeExpr, WgslFunction, type ExprFunction, type WgslSpec } from '../../functions/fn';
+import { makeExpr, WgslFunction, type ExprFunction, type ExprOptions, type WgslSpec } from '../../functions/fn';
 import * as api from './api';
 import type { Detailed, DiffOptions, FunctionInput, GradientDetail, Like, PointOptions } from './api';
 
 export interface DiffMethods {
-  /** Compiles an expression ('x0^2 + x1^2', 'sum(x^2)', '0.01*x^2 + 0.1*x') for both paths. */
-  fn(source: string, opts?: { n?: number }): ExprFunction;
+  /**
+   * Compiles an expression ('x0^2 + x1^2', 'sum(i, 0, n-2, 100*(x[i+1] - x[i]^2)^2 + (1 - x[i])^2)',
+   * 'a*exp(-b*t)' with { params, data }) for both paths; a list of expressions is several outputs (CPU).
+   * See docs/expressions.md.
+   */
+  fn(source: string | readonly string[], opts?: ExprOptions): ExprFunction;
   /** A raw WGSL body reading parameter i through p(i) and the named data arrays (gradcheck for your WGSL). */
   wgsl(spec: WgslSpec): WgslFunction;
   /** f at a point, or one value per row of a batch. */
@@ -25,7 +29,7 @@ export interface DiffMethods {
 }
 
 export const diffMethods = {
-  fn(this: Runner, source: string, opts: { n?: number } = {}) {
+  fn(this: Runner, source: string | readonly string[], opts: ExprOptions = {}) {
     this.current(); // throws after dispose
     return makeExpr(source, opts);
   },
