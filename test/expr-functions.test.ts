@@ -108,9 +108,10 @@ describe('functions: float64 values and symbolic gradients (CPU)', () => {
     const e = compileExpr(c.src);
     for (const x of points(c, 25, 1)) {
       const want = c.f(x), got = e.evalJs(x);
-      expect(close(got, want, 1e-13, 1e-15), `${c.src} at [${x}]: ${got} vs ${want}`).toBe(true);
+      // atol: the terms are O(1), so a float64 value near 0 after cancellation carries ~1e-15 absolute
+      expect(close(got, want, 1e-13, 1e-14), `${c.src} at [${x}]: ${got} vs ${want}`).toBe(true);
       const g = e.gradJs(x), dg = c.df(x);
-      dg.forEach((d, i) => expect(close(g[i], d, 1e-12, 1e-14), `d/dx${i} ${c.src} at [${x}]: ${g[i]} vs ${d}`).toBe(true));
+      dg.forEach((d, i) => expect(close(g[i], d, 1e-12, 1e-13), `d/dx${i} ${c.src} at [${x}]: ${g[i]} vs ${d}`).toBe(true));
     }
   });
   it('the printed derivative re-parses to the same values', () => {
@@ -120,7 +121,7 @@ describe('functions: float64 values and symbolic gradients (CPU)', () => {
         const g = e.gradJs(x);
         for (let i = 0; i < x.length; i++) {
           const back = compileExpr(e.derivativeSource(i), { n: e.n! }).evalJs(x);
-          expect(close(back, g[i], 1e-12, 1e-14), `${e.derivativeSource(i)}`).toBe(true);
+          expect(close(back, g[i], 1e-12, 1e-13), `${e.derivativeSource(i)}`).toBe(true);
         }
       }
     }

@@ -2,10 +2,10 @@
 // stays shallow (no nesting proportional to the number of terms), sums over an index are WGSL
 // loops, and a 10⁴-D Rosenbrock runs: its gradient through ctx.numericalGradient on WebGPU.
 import { describe, expect, it } from 'vitest';
-import { compileExpr } from '../src/expr/index';
-import { MAX_DEPTH } from '../src/expr/parser';
-import { describeBackends } from './helpers/backends';
-import { rng, seedFromEnv, uniform } from './helpers/random';
+import { compileExpr } from '../../src/expr/index';
+import { MAX_DEPTH } from '../../src/expr/parser';
+import { describeBackends } from '../helpers/backends';
+import { rng, seedFromEnv, uniform } from '../helpers/random';
 
 const seed = seedFromEnv('expr-size');
 const r = rng(seed);

@@ -5,13 +5,13 @@
 // differentiation of the float64 function.
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createContext } from '../src/entry-node';
-import { compileExpr, type CompiledExpr } from '../src/expr/index';
-import { parse } from '../src/expr/parser';
-import { derivative, substLen } from '../src/expr/derivative';
-import { bound, type Bound } from './helpers/expr-bound';
-import { device, keepAlive } from './helpers/expr-gpu';
-import { rng, seedFromEnv } from './helpers/random';
+import { createContext } from '../../src/entry-node';
+import { compileExpr, type CompiledExpr } from '../../src/expr/index';
+import { parse } from '../../src/expr/parser';
+import { derivative, substLen } from '../../src/expr/derivative';
+import { bound, type Bound } from '../helpers/expr-bound';
+import { device, keepAlive } from '../helpers/expr-gpu';
+import { rng, seedFromEnv } from '../helpers/random';
 
 const seed = seedFromEnv('expr-fuzz');
 afterAll(() => keepAlive());

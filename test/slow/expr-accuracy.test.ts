@@ -2,10 +2,10 @@
 // table in docs/expressions.md comes from this test's output), next to the WGSL builtin's
 // where there is one; and NaN/inf behaviour: the same on both paths at special values.
 import { afterAll, describe, expect, it } from 'vitest';
-import { compileExpr } from '../src/expr/index';
-import { erf, mod } from '../src/expr/fns';
-import { describeBackends } from './helpers/backends';
-import { device, keepAlive, runWgsl, ulps } from './helpers/expr-gpu';
+import { compileExpr } from '../../src/expr/index';
+import { erf, mod } from '../../src/expr/fns';
+import { describeBackends } from '../helpers/backends';
+import { device, keepAlive, runWgsl, ulps } from '../helpers/expr-gpu';
 
 afterAll(() => keepAlive());
 

@@ -4,9 +4,9 @@
 // and leaves the GPU pool as it found it.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createContext, ExprError, NumgradError } from '../src/entry-node';
-import { webgpuAdapter } from './helpers/backends';
-import { seedFromEnv } from './helpers/random';
+import { createContext, ExprError, NumgradError } from '../../src/entry-node';
+import { webgpuAdapter } from '../helpers/backends';
+import { seedFromEnv } from '../helpers/random';
 
 const seed = seedFromEnv('fuzz');
 const RUNS = 300;
