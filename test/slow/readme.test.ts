@@ -13,6 +13,21 @@ const readme = readFileSync(join(root, 'README.md'), 'utf8');
 const blocks = extractBlocks(readme);
 const lib = join(root, 'dist/node.js');
 
+// docs/ too: every JS block of its pages runs the same way
+const docBlocks = ['docs/expressions.md', 'docs/design.md', 'docs/benchmarks.md', 'docs/mnist-run.md'].flatMap((f) =>
+  extractBlocks(readFileSync(join(root, f), 'utf8')).map((b) => ({ ...b, file: f })));
+
+describe('docs/ code blocks', () => {
+  it.each(docBlocks.map((b) => [`${b.file}:${b.line}`, b] as const))('the block at %s runs and prints what it states', async (_at, block) => {
+    const run = await runBlock(block, moduleSource(block, pathToFileURL(lib).href));
+    expect(run.problems).toEqual([]);
+  }, 180_000);
+
+  it('docs/expressions.md has a checked block', () => {
+    expect(docBlocks.filter((b) => b.file === 'docs/expressions.md' && logSlots(b.code).some((s) => s.expect)).length).toBeGreaterThanOrEqual(1);
+  });
+});
+
 describe('README code blocks', () => {
   it('has JS blocks, the first being the first example, and most of them state values', () => {
     expect(blocks.length).toBeGreaterThanOrEqual(4);
