@@ -27,7 +27,7 @@ export function header(auto: BackendInfo): string {
   ];
   if (auto.backend === 'webgpu') {
     lines.push(`  auto  picked webgpu: ${auto.adapter}`,
-      '        float32 on the GPU with the step h = ∛ε·max(|x|, 1) ≈ 4.9e-3·max(|x|, 1) (the best step in float32)');
+      '        float32, numgrad\'s default step ladder (8 steps, an error estimate each)');
   } else {
     lines.push('  auto  picked cpu, so both columns are the float64 path', `        why: ${auto.fallbackReason ?? 'no reason given'}`);
   }
