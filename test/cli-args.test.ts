@@ -88,9 +88,9 @@ describe('Progress between reports', () => {
     let now = 0;
     const out = sink();
     const bar = new Progress(out, 'numerical', true, () => now);
-    bar.update({ iter: 1, iters: 1000, loss: 2.3, itersPerSec: 1 });
+    bar.update({ iter: 1, iters: 1000, evaluated: true, loss: 2.3, itersPerSec: 1 });
     now = 10_000;
-    bar.update({ iter: 101, iters: 1000, loss: 0.5, trainAcc: 0.8, testAcc: 0.79, itersPerSec: 10 }); // 100 it in 10 s
+    bar.update({ iter: 101, iters: 1000, evaluated: true, loss: 0.5, trainAcc: 0.8, testAcc: 0.79, itersPerSec: 10 }); // 100 it in 10 s
     const before = out.chunks.length;
     now += 2000;
     vi.advanceTimersByTime(REDRAW_MS);
@@ -117,7 +117,7 @@ describe('Progress between reports', () => {
     vi.useFakeTimers();
     const out = { ...sink(), isTTY: false };
     const bar = new Progress(out, 'numerical');
-    bar.update({ iter: 1234, iters: 2000, loss: 0.1234, trainAcc: 0.932, testAcc: 0.921, itersPerSec: 12.3 });
+    bar.update({ iter: 1234, iters: 2000, evaluated: true, loss: 0.1234, trainAcc: 0.932, testAcc: 0.921, itersPerSec: 12.3 });
     vi.advanceTimersByTime(10 * REDRAW_MS);
     expect(out.chunks).toHaveLength(1);
     expect(out.chunks[0]).not.toContain('~');

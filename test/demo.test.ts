@@ -156,6 +156,9 @@ describeBackends('numgrad demo chapter', (ctx, kind) => {
     for (let k = 1; k <= 7; k++) expect(text).toMatch(new RegExp(`^${k}\\. `, 'm'));
     expect(text).toContain('0.1999999999990898');
     expect(text).toContain(kind === 'webgpu' ? 'picked webgpu' : 'picked cpu');
+    // a terminal's default width: no line wraps (code points; the report has no wide characters)
+    const wide = text.split('\n').filter((l) => [...l].length > 80);
+    expect(wide, wide.join('\n')).toEqual([]);
   });
 }, ['cpu', 'webgpu']);
 

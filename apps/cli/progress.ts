@@ -1,8 +1,9 @@
 // Progress of a training run. On a terminal one line is redrawn in place with '\r', at every
-// report from train() and, between reports, every quarter second: the iteration count, the
+// report from train() (evaluation points, and timed reports at least every half second) and,
+// between reports, every quarter second: the iteration count, the
 // bar and the ETA then move on at the measured rate (marked '~': an estimate until the next
-// report). When stdout is a pipe or a CI log, '\r' would pile up as garbage, so each report
-// is its own line and nothing is estimated.
+// report). When stdout is a pipe or a CI log, '\r' would pile up as garbage, so each
+// evaluation point is its own line and nothing is estimated.
 import type { TrainProgress } from 'numgrad';
 
 export interface Out {
@@ -64,7 +65,8 @@ export class Progress {
 
   update(p: TrainProgress): void {
     if (!this.tty) {
-      this.out.write(squeeze(progressLine(this.label, p, false), 80) + '\n');
+      // a log gets one line per evaluation point; the timed reports between them would flood it
+      if (p.evaluated) this.out.write(squeeze(progressLine(this.label, p, false), 80) + '\n');
       return;
     }
     const at = this.now();

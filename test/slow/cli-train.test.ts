@@ -110,7 +110,7 @@ describe('numgrad train: flags', () => {
 });
 
 describe('progress and smoothing', () => {
-  const p = { iter: 50, iters: 100, loss: 0.5, trainAcc: 0.9, testAcc: 0.88, itersPerSec: 10 };
+  const p = { iter: 50, iters: 100, evaluated: true, loss: 0.5, trainAcc: 0.9, testAcc: 0.88, itersPerSec: 10 };
   it('redraws one line on a TTY and ends it; plain lines otherwise', () => {
     const tty = sink(true);
     const bar = new Progress(tty, 'numerical');

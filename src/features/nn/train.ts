@@ -2,6 +2,7 @@
 // seeded Rng (with replacement, like np.random.choice); on the GPU the parameters never
 // leave the device and nothing is read back except at evaluation points.
 import { ArgumentError } from '../../core/errors';
+import { checkKeys } from '../../core/input';
 import { Rng } from './cpu/rng';
 import type { Target } from './cpu/targets';
 import { readTarget, readX, type ReadX } from './inputs';
@@ -21,7 +22,11 @@ export interface TrainProgress {
   /** iterations done (1-based count) */
   iter: number;
   iters: number;
-  /** batch loss after the latest update */
+  /** true at an evaluation point (accuracies just computed); false for the timed reports
+   *  between them, which repeat the latest accuracies */
+  evaluated: boolean;
+  /** batch loss after the latest update (between evaluation points on the GPU: the latest
+   *  loss read back, since reading every loss would stall the device) */
   loss: number;
   trainAcc?: number;
   testAcc?: number;
@@ -43,7 +48,10 @@ export interface TrainOptions {
   evalEvery?: number;
   /** seed of the minibatch draws (default 0) */
   seed?: number;
+  /** called at every evaluation point and, between them, at most every `progressEvery` ms */
   onProgress?: (p: TrainProgress) => void;
+  /** ms between timed progress reports (default 500; 0: only at evaluation points) */
+  progressEvery?: number;
 }
 
 export interface TrainResult {
@@ -58,6 +66,8 @@ export interface TrainResult {
   seconds: number;
 }
 
+const TRAIN_KEYS = ['data', 'iters', 'batchSize', 'lr', 'gradient', 'h', 'evalEvery', 'seed', 'onProgress', 'progressEvery'] as const;
+
 /** The GPU path waits for queued work this often (no readback), so the queue stays short. */
 const SETTLE_EVERY = 8;
 /**
@@ -67,6 +77,13 @@ const SETTLE_EVERY = 8;
  * steps since the last checkpoint, which an 'auto' context then redoes on the CPU.
  */
 export const TRAIN_CHECKPOINT_EVERY = 50;
+/**
+ * A CPU run computes on the main thread: it yields to the event loop this often (ms), so
+ * timers (a progress bar's redraw, a UI) run during long trainings. The cost of one
+ * setTimeout(0) every 50 ms is negligible next to the steps.
+ */
+const YIELD_EVERY_MS = 50;
+const yieldToEventLoop = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
 /** Where a run can resume: filled in as training goes (iter 0: start from scratch). */
 export interface TrainCheckpoint {
@@ -85,6 +102,7 @@ export async function trainNet(
   checkpoint: TrainCheckpoint = { iter: 0 }, onCheckpoint: (params: Float64Array[]) => void = () => {},
 ): Promise<TrainResult> {
   if (opts === null || typeof opts !== 'object') throw new ArgumentError('options', 'expected { data, iters, ... }');
+  checkKeys(opts, TRAIN_KEYS, 'train');
   const { data } = opts;
   if (!data || typeof data !== 'object') throw new ArgumentError('data', 'expected { xTrain, tTrain, xTest?, tTest? }');
   const iters = opts.iters, batchSize = opts.batchSize ?? 100, lr = opts.lr ?? 0.1;
@@ -102,6 +120,11 @@ export async function trainNet(
   const test = data.xTest !== undefined || data.tTest !== undefined ? readSet(data.xTest, data.tTest, I, K, 'xTest', 'tTest') : null;
   const evalEvery = opts.evalEvery ?? Math.max(1, Math.floor(train.rows / batchSize));
   if (!Number.isInteger(evalEvery) || evalEvery < 1) throw new ArgumentError('evalEvery', `expected a positive integer, got ${String(evalEvery)}`);
+  const progressEvery = opts.progressEvery ?? 500;
+  if (typeof progressEvery !== 'number' || !(progressEvery >= 0) || progressEvery === Infinity) {
+    throw new ArgumentError('progressEvery', `expected a number of milliseconds >= 0, got ${String(progressEvery)}`);
+  }
+  if (opts.onProgress !== undefined && typeof opts.onProgress !== 'function') throw new ArgumentError('onProgress', 'expected a function (progress) => void');
 
   // a resumed run (after a device loss) continues from the checkpoint's draws and results
   const rng = checkpoint.rng?.clone() ?? new Rng(seed);
@@ -113,6 +136,9 @@ export async function trainNet(
     onCheckpoint(await impl.getParams());
     Object.assign(checkpoint, { iter: i + 1, rng: rng.clone(), result: copyResult(result), elapsed: performance.now() - t0 });
   };
+  let lastReport = performance.now(), lastYield = lastReport;
+  let acc: { trainAcc?: number; testAcc?: number } = {};
+  const latestLoss = () => result.lossHistory[result.lossHistory.length - 1] ?? NaN;
   for (let i = checkpoint.iter; i < iters; i++) {
     const idx = rng.choice(train.rows, batchSize);
     for (let r = 0; r < batchSize; r++) bx.set(train.x.subarray(idx[r] * I, (idx[r] + 1) * I), r * I);
@@ -125,13 +151,25 @@ export async function trainNet(
       result.trainAcc.push(trainAcc);
       if (testAcc !== undefined) result.testAcc.push(testAcc);
       result.evalIters.push(i + 1);
-      const secs = (performance.now() - t0) / 1000;
-      opts.onProgress?.({ iter: i + 1, iters, loss: result.lossHistory[result.lossHistory.length - 1], trainAcc, testAcc, itersPerSec: (i + 1) / secs });
+      acc = { trainAcc, testAcc };
+      const now = performance.now();
+      lastReport = now;
+      opts.onProgress?.({ iter: i + 1, iters, evaluated: true, loss: latestLoss(), ...acc, itersPerSec: (i + 1) / ((now - t0) / 1000) });
       if (impl.kind === 'webgpu') await save(i);
     } else if (impl.kind === 'webgpu' && (i + 1) % TRAIN_CHECKPOINT_EVERY === 0) {
       await save(i);
     } else if ((i + 1) % SETTLE_EVERY === 0) {
       await impl.settle();
+    }
+    const now = performance.now();
+    if (!last && opts.onProgress && progressEvery > 0 && now - lastReport >= progressEvery && i % evalEvery !== 0) {
+      lastReport = now;
+      if (impl.kind === 'cpu') result.lossHistory.push(...(await impl.takeLosses())); // host memory: free to read
+      opts.onProgress({ iter: i + 1, iters, evaluated: false, loss: latestLoss(), ...acc, itersPerSec: (i + 1) / ((now - t0) / 1000) });
+    }
+    if (impl.kind === 'cpu' && now - lastYield >= YIELD_EVERY_MS) {
+      await yieldToEventLoop();
+      lastYield = performance.now();
     }
   }
   result.seconds = (performance.now() - t0) / 1000;
