@@ -88,7 +88,7 @@ describe('isClose element by element, against numpy.isclose worked by hand', () 
     expect(a.map((v, i) => isClose(v, b[i], o.rtol, o.atol))).toEqual(want);
     const r = compareClose(a, b, o);
     expect(r).toMatchObject({ ok: false, failing: 4, count: 8, worstIndex: 6, worstAt: [6], worstExcess: Infinity });
-    expect(r.message).toMatch(/^4 of 8 elements not close \(rtol=0.00001, atol=1e-8; actual shape \[8\], expected shape \[8\]\)/);
+    expect(r.message).toMatch(/^4 of 8 elements not close \(rtol=1e-5, atol=1e-8; actual shape \[8\], expected shape \[8\]\)/);
     // 5 vs Inf and NaN vs NaN have infinite excess (listed in index order), then [4]: 2e-8 / 1e-8 = 2,
     // then [2]: (2e-5 + 5.8e-17) / 1.001e-5 = 1.998
     expect(r.message.split('\n').slice(1).map((l) => l.trim().split(' ')[0])).toEqual(['[6]', '[7]', '[4]', '[2]']);

@@ -172,3 +172,18 @@ describe('context creation', () => {
     expect(Date.now() - t0).toBeLessThan(5000);
   });
 });
+
+it('error classes carry their own name, spelled out (a minified build renames classes)', async () => {
+  const errors = await import('../src/core/errors');
+  const { ExprError } = await import('../src/expr/errors');
+  const classes: Record<string, unknown> = { ...errors, ExprError };
+  const names = Object.keys(classes).filter((k) => typeof classes[k] === 'function' && /Error$/.test(k));
+  expect(names.length).toBeGreaterThanOrEqual(8);
+  for (const k of names) {
+    const src = (classes[k] as { toString(): string }).toString();
+    // the name is a string literal in the class body, not derived from the (mangleable) identifier
+    expect(src, k).toMatch(new RegExp(`name\\s*=\\s*["']${k}["']`));
+  }
+  expect(new errors.ArgumentError('x', 'bad').name).toBe('ArgumentError');
+  expect(new ExprError('1+', 3, 'a term', 'numgrad: expected a term').name).toBe('ExprError');
+});

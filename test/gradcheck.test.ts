@@ -32,6 +32,25 @@ describeBackends('gradCheck', (ctx, kind) => {
     net.dispose();
   });
 
+  it('a function undefined near x is reported (failing, non-finite listed), not thrown; tolerances print rounded', async () => {
+    // log(x0) at −1: no real value; the analytic 1/x0 = −1 is finite, the numerical one NaN
+    const rep = await ctx().gradCheck('log(x0) + x1^2', [-1, 3], { rtol: 0.0004844363561914671 });
+    expect(rep.ok).toBe(false);
+    // f is NaN wherever x0 < 0, so both numerical components are; the analytic ones are −1 and 6
+    expect(rep.nonFinite.map((e) => e.index)).toEqual([[0], [1]]);
+    expect(rep.nonFinite.map((e) => e.analytic)).toEqual([-1, 6]);
+    expect(rep.nonFinite.every((e) => Number.isNaN(e.numerical))).toBe(true);
+    const text = rep.toString();
+    expect(text).toMatch(/gradCheck FAILED/);
+    expect(text).toMatch(/not finite/);
+    expect(text).toContain('rtol 4.84e-4');
+    expect(text).not.toContain('0.0004844363561914671');
+    expect(rep.count).toBe(2);
+    expect(rep.failing).toBe(2);
+    // where f is defined nearby, the same check passes: log(x0) + x1² at (1e-3, 3)
+    expect((await ctx().gradCheck('log(x0) + x1^2', [1e-3, 3])).ok).toBe(true);
+  });
+
   it('catches a single sign-flipped element of a user analytic gradient and names it', async () => {
     const { net, x, t } = setup();
     const g = await net.gradient(x, t);

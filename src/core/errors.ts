@@ -1,17 +1,20 @@
 /** Base class of every error numgrad throws on purpose. */
 export class NumgradError extends Error {
+  /** the class's name, spelled out: a minifier renames classes */
+  override name = 'NumgradError';
   /**
    * An error with this message.
    * @param message the whole message, starting with `numgrad: `
    */
   constructor(message: string) {
     super(message);
-    this.name = new.target.name;
   }
 }
 
 /** A caller passed something unusable; `argument` names it. */
 export class ArgumentError extends NumgradError {
+  /** the class's name, spelled out: a minifier renames classes */
+  override name = 'ArgumentError';
   /**
    * The message is `numgrad: <argument>: <detail>`.
    * @param argument the argument's name, as in the call (`x[1][0]`, `h`, `options.lr`)
@@ -24,6 +27,8 @@ export class ArgumentError extends NumgradError {
 
 /** 'webgpu' was demanded but no adapter could be had. */
 export class NoAdapterError extends NumgradError {
+  /** the class's name, spelled out: a minifier renames classes */
+  override name = 'NoAdapterError';
   /**
    * The message lists the attempts and the hint, and suggests backend 'auto'.
    * @param attempts one line per adapter source tried and why it failed
@@ -40,6 +45,8 @@ export class NoAdapterError extends NumgradError {
 
 /** The GPU device went away (driver reset, device.destroy(), tab backgrounded...). */
 export class DeviceLostError extends NumgradError {
+  /** the class's name, spelled out: a minifier renames classes */
+  override name = 'DeviceLostError';
   /**
    * The message names the reason, the detail and the operation.
    * @param reason GPUDeviceLostInfo.reason
@@ -58,6 +65,8 @@ export class DeviceLostError extends NumgradError {
 
 /** WGSL that failed to compile; `line`/`column` are 1-based within `source`. */
 export class ShaderCompileError extends NumgradError {
+  /** the class's name, spelled out: a minifier renames classes */
+  override name = 'ShaderCompileError';
   /**
    * The message quotes the compiler's messages.
    * @param shader the shader's name
@@ -78,10 +87,15 @@ export class ShaderCompileError extends NumgradError {
 }
 
 /** A WebGPU validation / out-of-memory / internal error surfaced by the device. */
-export class GpuError extends NumgradError {}
+export class GpuError extends NumgradError {
+  /** the class's name, spelled out: a minifier renames classes */
+  override name = 'GpuError';
+}
 
 /** Used after dispose(). */
 export class DisposedError extends NumgradError {
+  /** the class's name, spelled out: a minifier renames classes */
+  override name = 'DisposedError';
   /** The message says to create a new context. */
   constructor() {
     super('numgrad: this context has been disposed; create a new one with createContext()');

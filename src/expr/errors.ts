@@ -2,6 +2,8 @@ import { NumgradError } from '../core/errors';
 
 /** A malformed expression: where (1-based column) and what was expected there. */
 export class ExprError extends NumgradError {
+  /** the class's name, spelled out: a minifier renames classes */
+  override name = 'ExprError';
   readonly column: number;
   readonly expected: string;
   readonly source: string;

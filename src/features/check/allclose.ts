@@ -184,11 +184,19 @@ export function compareClose(actual: Numeric, expected: Numeric, opts: CloseOpti
     : Number.isNaN(x) || Number.isNaN(y) ? `NaN${equalNan ? '' : ' never'} equals ${equalNan ? 'only NaN' : 'anything'}` : 'an infinity only equals itself';
   const at = (i: number) => fmtAt(unravelIndex(i, A.shape)) || '(scalar)';
   const message = failing
-    ? `${failing} of ${a.length} elements not close (rtol=${rtol}, atol=${atol}${equalNan ? ', equalNan' : ''}; ${shapes}); worst:\n` +
+    ? `${failing} of ${a.length} elements not close (rtol=${fmtTol(rtol)}, atol=${fmtTol(atol)}${equalNan ? ', equalNan' : ''}; ${shapes}); worst:\n` +
       show.map(({ i }) => `  ${at(i)} (flat ${i}): actual ${a[i]} expected ${e[i]} (${why(a[i], e[i])})`).join('\n')
     : `all ${a.length} elements close (${shapes}; max |diff| ${maxAbs.toExponential(3)}, max rel ${maxRel.toExponential(3)})`;
   return {
     ok: failing === 0, failing, maxAbs, maxRel, worstIndex, worstAt: worstIndex >= 0 ? unravelIndex(worstIndex, A.shape) : [],
     worstExcess: worstIndex >= 0 ? worstExcess : 0, count: a.length, actualShape: A.shape, expectedShape: E.shape, message,
   };
+}
+
+/** A tolerance as people write one: 1e-5, 4.84e-4, 0.1 (three significant digits at most). */
+export function fmtTol(v: number): string {
+  if (!Number.isFinite(v) || v === 0) return String(v);
+  const a = Math.abs(v);
+  if (a < 1e-3 || a >= 1e5) return v.toExponential(2).replace(/\.?0+e/, 'e').replace('e+', 'e');
+  return String(Number(v.toPrecision(3)));
 }

@@ -3,7 +3,7 @@
 // and where NaN/Inf appeared (those always fail: a non-finite gradient is the bug to report).
 // toString() prints it.
 import { unravel } from '../../core/input';
-import { closeExcess, isClose } from './allclose';
+import { closeExcess, fmtTol, isClose } from './allclose';
 
 export interface GradPart {
   name: string;
@@ -94,7 +94,7 @@ export function buildReport(parts: GradPart[], h: number | 'auto' | 'book', tol:
     normRel: den > 0 ? Math.sqrt(num / den) : num > 0 ? Infinity : 0, h, rtol, atol, nonFinite, failingByParam,
     toString() {
       const lines = [
-        `gradCheck ${report.ok ? 'OK' : 'FAILED'}: ${failing} of ${count} elements outside |a − n| ≤ atol + rtol·|n| (rtol ${rtol}, atol ${atol.toExponential(2)}, h ${h})`,
+        `gradCheck ${report.ok ? 'OK' : 'FAILED'}: ${failing} of ${count} elements outside |a − n| ≤ atol + rtol·|n| (rtol ${fmtTol(rtol)}, atol ${fmtTol(atol)}, h ${typeof h === 'number' ? fmtTol(h) : h})`,
         `  max |a − n| ${maxAbs.toExponential(3)}, mean ${report.meanAbs.toExponential(3)}, ‖a − n‖/‖n‖ ${report.normRel.toExponential(3)}`,
       ];
       if (worst) {
@@ -103,6 +103,7 @@ export function buildReport(parts: GradPart[], h: number | 'auto' | 'book', tol:
       const per = Object.entries(failingByParam).filter(([, v]) => v > 0);
       if (per.length > 1 || (per.length === 1 && parts.length > 1)) lines.push(`  failing by parameter: ${per.map(([k, v]) => `${k} ${v}`).join(', ')}`);
       if (nonFinite.length) {
+        if (nonFinite.some((e) => !Number.isFinite(e.numerical))) lines.push('  the numerical gradient is not finite: f is NaN or infinite at or near x (outside its domain?)');
         lines.push(`  non-finite: ${nonFinite.slice(0, 5).map((e) => `${idx(e)} (analytic ${e.analytic}, numerical ${e.numerical})`).join(', ')}${nonFinite.length > 5 ? ', …' : ''}`);
       }
       return lines.join('\n');
