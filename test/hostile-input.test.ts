@@ -215,7 +215,7 @@ describeBackends('hostile input: flags are booleans', (ctx, kind) => {
 
 describeBackends('hostile input: strict options', (ctx, kind) => {
   const f = 'x0^2 + x1^2';
-  const DIFF = 'it accepts batch, shape, h, stencil, verify, detail, warn$';
+  const DIFF = 'it accepts batch, shape, h, stencil, bounds, verify, detail, warn$';
   it('unknown keys name the key and list the accepted ones; a near miss is suggested', async () => {
     const c = ctx();
     await refuses(c, kind, () => c.numericalGradient(f, [3, 4], { order: 2 } as never), 'order',
@@ -226,7 +226,7 @@ describeBackends('hostile input: strict options', (ctx, kind) => {
     await refuses(c, kind, () => c.evaluate(f, [3, 4], { h: 1e-3 } as never), 'h', /^numgrad: h: is not an option of evaluate; it accepts batch, shape$/);
     await refuses(c, kind, () => c.tangentLine('x^2', 1, { order: 2 } as never), 'order', /is not an option of tangentLine; it accepts batch, shape, h/);
     await refuses(c, kind, () => c.directionalDerivative(f, [3, 4], [1, 1], { normalise: false } as never), 'normalise',
-      /is not an option of directionalDerivative \(did you mean 'normalize'\?\); it accepts batch, shape, h, stencil, verify, detail, warn, normalize$/);
+      /is not an option of directionalDerivative \(did you mean 'normalize'\?\); it accepts batch, shape, h, stencil, bounds, verify, detail, warn, normalize$/);
     await refuses(c, kind, () => c.gradientDescent(f, [3, 4], { lr: 0.1, step: 10 } as never), 'step',
       /^numgrad: step: is not an option of gradientDescent \(did you mean 'steps'\?\); it accepts lr, steps, history, h, stencil, shape$/);
     await refuses(c, kind, () => c.gradientDescent(f, [3, 4], { learningRate: 0.1 } as never), 'learningRate', /gradientDescent; it accepts/);

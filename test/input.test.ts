@@ -124,3 +124,35 @@ describe('src throws no bare RangeError/TypeError (outside src/gpu/)', () => {
     expect(found, `use ArgumentError (src/core/errors.ts) instead:\n${found.join('\n')}`).toEqual([]);
   });
 });
+
+describe('readTensor: typed arrays keep their kind, nested arrays convert in one pass', () => {
+  it('a Float32Array or Float64Array is read flat and marked, the Float32Array kept as it is', () => {
+    const x32 = Float32Array.of(0.1, 0.2, 0.3, 0.4);
+    const t = readTensor(x32, 'x', [2, 2]);
+    expect(t.typed).toBe('f32');
+    expect(t.f32).toBe(x32);
+    expect(Array.from(t.data)).toEqual(Array.from(x32)); // widened exactly
+    const t64 = readTensor(Float64Array.of(1, 2), 'x');
+    expect(t64.typed).toBe('f64');
+    expect(readTensor([1, 2], 'x').typed).toBeUndefined();
+  });
+
+  it('the one-pass copy of a regular nesting equals the element walk, and bad nestings still name the element', () => {
+    // seeded: a 3-deep nesting of known values, read and compared element by element
+    const x = Array.from({ length: 4 }, (_, i) => Array.from({ length: 3 }, (_, j) => Array.from({ length: 2 }, (_, k) => i * 100 + j * 10 + k + 0.5)));
+    const t = readTensor(x, 'x');
+    expect(t.shape).toEqual([4, 3, 2]);
+    expect(Array.from(t.data)).toEqual(x.flat(2));
+    const ragged = x.map((r) => r.map((c) => [...c]));
+    ragged[3][2] = [1];
+    expect(() => readTensor(ragged, 'x')).toThrow(/ragged: x\[3\]\[2\] is an array of length 1, expected an array of length 2/);
+    const nan = x.map((r) => r.map((c) => [...c]));
+    nan[2][1][1] = NaN;
+    expect(() => readTensor(nan, 'x')).toThrow(/x\[2\]\[1\]\[1\] \(flat index 15\) is NaN/);
+    const str = x.map((r) => r.map((c) => [...c]));
+    (str[0][0] as unknown[])[0] = '1';
+    expect(() => readTensor(str, 'x')).toThrow(ArgumentError);
+    // readValues lets NaN through (reported, not refused), by the same pass
+    expect(Array.from(readValues([[1, NaN]], 'g').data)).toEqual([1, NaN]);
+  });
+});

@@ -11,6 +11,12 @@ export type NestedOut = number | NestedOut[];
 export interface Tensor {
   data: Float64Array;
   shape: number[];
+  /** the input was a typed array of this kind: results come back as the same kind, flat */
+  typed?: 'f32' | 'f64';
+  /** the input itself when it was a Float32Array (the GPU uploads it as it is; do not write to it) */
+  f32?: Float32Array;
+  /** max |data[i]|, when the reader computed it on the way (typed input) */
+  maxAbs?: number;
 }
 
 export const sizeOf = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
@@ -69,10 +75,18 @@ function read(x: unknown, name: string, shape: readonly number[] | undefined, fi
     if (sizeOf(s) !== x.length) {
       throw new ArgumentError(name, `shape [${s.join(', ')}] does not fit a typed array of ${x.length} elements`);
     }
-    const data = Float64Array.from(x);
-    if (finite) checkFinite(data, s, name);
+    const data = new Float64Array(x); // a typed-array conversion, not the iterator of Float64Array.from
+    // one pass: finiteness and the largest magnitude (the GPU's range and step checks use it)
+    let maxAbs = 0;
+    for (let i = 0; i < data.length; i++) {
+      const a = Math.abs(data[i]);
+      if (a > maxAbs) maxAbs = a;
+      else if (!(a <= maxAbs)) maxAbs = NaN; // a NaN
+    }
+    if (finite && !Number.isFinite(maxAbs)) checkFinite(data, s, name);
     if (data.length === 0) throw new ArgumentError(name, 'is empty');
-    return { data, shape: s };
+    const kind = x instanceof Float32Array ? { typed: 'f32' as const, f32: x } : { typed: 'f64' as const };
+    return { data, shape: s, ...kind, ...(Number.isFinite(maxAbs) ? { maxAbs } : {}) };
   }
   if (shape !== undefined) throw new ArgumentError('shape', 'is only for typed arrays; nested arrays carry their own shape');
   if (typeof x === 'number') {
@@ -91,6 +105,8 @@ function read(x: unknown, name: string, shape: readonly number[] | undefined, fi
     probe = probe[0];
   }
   const data = new Float64Array(sizeOf(s));
+  // the common case in one tight pass; anything wrong is found again by the walk below, which names it
+  if (fill(x, s, 0, data, 0, finite) === data.length) return { data, shape: s };
   let k = 0;
   const idx: number[] = [];
   const walk = (v: unknown, depth: number): void => {
@@ -113,6 +129,28 @@ function read(x: unknown, name: string, shape: readonly number[] | undefined, fi
   };
   walk(x, 0);
   return { data, shape: s };
+}
+
+/**
+ * Copies a regular nesting of shape s[depth:] into out from offset k; returns the next offset,
+ * or -1 at the first ragged row, non-number or (finite) non-finite number.
+ */
+function fill(v: unknown, s: readonly number[], depth: number, out: Float64Array, k: number, finite: boolean): number {
+  if (!Array.isArray(v) || v.length !== s[depth]) return -1;
+  const len = v.length;
+  if (depth === s.length - 1) {
+    for (let i = 0; i < len; i++) {
+      const e = v[i];
+      if (typeof e !== 'number' || (finite && !Number.isFinite(e))) return -1;
+      out[k++] = e;
+    }
+    return k;
+  }
+  for (let i = 0; i < len; i++) {
+    k = fill(v[i], s, depth + 1, out, k, finite);
+    if (k < 0) return -1;
+  }
+  return k;
 }
 
 /** Element `i` of `name` as messages name it: `x[r][c] (flat index i)`. */
@@ -204,6 +242,12 @@ export function nest(data: ArrayLike<number>, shape: readonly number[], offset =
 /** How an input splits into points for a function of n parameters. */
 export interface Points {
   data: Float64Array;
+  /** from the tensor: results come back as this typed-array kind, flat */
+  typed?: 'f32' | 'f64';
+  /** the Float32Array input itself, for the GPU */
+  f32?: Float32Array;
+  /** max |data[i]| when known */
+  maxAbs?: number;
   /** number of points (1 for a single point) */
   rows: number;
   /** parameters per point */
@@ -224,8 +268,9 @@ export function readPoints(t: Tensor, n: number | null, batch: boolean | undefin
   const size = t.data.length;
   const rowShape = t.shape.slice(1);
   const perRow = sizeOf(rowShape);
-  const point = (): Points => ({ data: t.data, rows: 1, n: size, pointShape: t.shape, shape: t.shape, batch: false });
-  const rows = (): Points => ({ data: t.data, rows: t.shape[0], n: perRow, pointShape: rowShape, shape: t.shape, batch: true });
+  const kind = { typed: t.typed, f32: t.f32, maxAbs: t.maxAbs };
+  const point = (): Points => ({ data: t.data, rows: 1, n: size, pointShape: t.shape, shape: t.shape, batch: false, ...kind });
+  const rows = (): Points => ({ data: t.data, rows: t.shape[0], n: perRow, pointShape: rowShape, shape: t.shape, batch: true, ...kind });
   const want = n === null ? '' : ` but f takes n = ${n} parameter${n === 1 ? '' : 's'}`;
   const got = `x has shape [${t.shape.join(', ')}] (${size} number${size === 1 ? '' : 's'})`;
   if (batch === true) {

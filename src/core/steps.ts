@@ -65,11 +65,21 @@ const USE_CPU = 'use the cpu backend (float64) for it';
  * x itself out of range, or (h given) a perturbed point that would be. `h: null` checks x
  * only (evaluate). Call only for the webgpu backend: the CPU path takes any finite float64.
  */
-export function checkGpuRange(data: ArrayLike<number>, shape: readonly number[], name: string, h: Step | null, stencil: Stencil): void {
+export function checkGpuRange(data: ArrayLike<number>, shape: readonly number[], name: string, h: Step | null, stencil: Stencil, maxAbs?: number): void {
   if (typeof h === 'number' && !Number.isFinite(Math.fround(h))) {
     throw new ArgumentError('h', `${h} is beyond ${F32_RANGE}, which the webgpu backend computes in; ${USE_CPU}`);
   }
   const reach = stencil === 5 ? 2 : 1;
+  // the common case in one plain pass: every |x| (and |x| + reach·h) far inside float32's range
+  let big = maxAbs ?? 0;
+  if (maxAbs === undefined) {
+    for (let i = 0; i < data.length; i++) {
+      const a = Math.abs(data[i]);
+      if (a > big) big = a;
+    }
+  }
+  const hMax = h === null ? 0 : h === 'auto' ? Math.max(GPU_C3, GPU_C5) * Math.max(big, 1) : h === 'book' ? BOOK_H : h;
+  if (big + reach * hMax < F32_MAX / 2) return;
   for (let i = 0; i < data.length; i++) {
     const v = data[i];
     const x32 = Math.fround(v);

@@ -1,4 +1,5 @@
 import { DeviceLostError, DisposedError, GpuError } from '../core/errors';
+import { BindGroupCache } from './bind-groups';
 import { BufferPool } from './buffers';
 import { READBACK, STORAGE_RW, Usage } from './flags';
 import { grid } from './grid';
@@ -125,10 +126,33 @@ export class GpuRuntime {
     return buf;
   }
 
+  /** A pooled storage buffer holding `parts` back to back (one buffer, no host-side concatenation). */
+  uploadParts(parts: ArrayBufferView[], usage = STORAGE_RW, label?: string): GPUBuffer {
+    this.check();
+    const bytes = parts.reduce((s, p) => s + p.byteLength, 0);
+    if (parts.some((p) => p.byteLength % 4 !== 0)) throw new RangeError('numgrad: uploads must be whole 4-byte words');
+    const buf = this.pool.acquire(bytes, usage, label);
+    let at = 0;
+    for (const p of parts) {
+      if (p.byteLength > 0) this.device.queue.writeBuffer(buf, at, p.buffer, p.byteOffset, p.byteLength);
+      at += p.byteLength;
+    }
+    return buf;
+  }
+
   /** A pooled storage buffer of `bytes`, its first `bytes` filled with f32 NaN so unwritten lanes show. */
   output(bytes: number, label?: string): GPUBuffer {
     const nan = new Float32Array(Math.ceil(bytes / 4)).fill(NaN);
     return this.upload(nan, STORAGE_RW, label);
+  }
+
+  /**
+   * A pooled storage buffer of `bytes` with whatever it held before: for outputs a kernel
+   * writes in full (no host-side fill, no upload; `output` is the NaN-filled kind).
+   */
+  scratch(bytes: number, label?: string): GPUBuffer {
+    this.check();
+    return this.pool.acquire(bytes, STORAGE_RW, label);
   }
 
   /** A small uniform buffer (u32/f32 params). */
@@ -155,6 +179,13 @@ export class GpuRuntime {
     if (storage > limit) {
       throw new GpuError(`numgrad: kernel '${pipeline.label}' binds ${storage} storage buffers but this device allows ${limit} per shader stage (maxStorageBuffersPerShaderStage)`);
     }
+    return this.bindGroups.get(pipeline, bindings, group, () => this.createBindGroup(pipeline, bindings, group));
+  }
+
+  /** Bind groups reused across calls (see bind-groups.ts). */
+  readonly bindGroups = new BindGroupCache();
+
+  private createBindGroup(pipeline: GPUComputePipeline, bindings: Binding[], group: number): GPUBindGroup {
     return this.device.createBindGroup({
       layout: pipeline.getBindGroupLayout(group),
       entries: bindings.map((b) => ({

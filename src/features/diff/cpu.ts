@@ -1,7 +1,7 @@
 import { cpuEvaluator } from '../../functions/fn';
 import { BOOK_H } from '../../core/steps';
 import { MAX_VANISHED_LISTED, type GradientJob, type GradientOut, type PointsJob } from './jobs';
-import { LADDER_STEPS, LADDER_ULPS, ladderStep, reduceLadder, settleFlat, STATUS } from './ladder';
+import { LADDER_STEPS, LADDER_ULPS, ladderRatio, ladderStep, reduceLadder, settleFlat, STATUS } from './ladder';
 
 /** float64 ε, and the relative error estimate above which the CPU path flags a component. */
 const EPS_F64 = 2 ** -52;
@@ -35,23 +35,29 @@ export function cpuLadderGradient(job: GradientJob): GradientOut {
   const vanished: number[] = [];
   let vanishedCount = 0;
   const x = new Float64Array(n);
+  const lo = job.bounds?.lo, hi = job.bounds?.hi;
   for (let r = 0; r < rows; r++) {
     x.set(job.x.subarray(r * n, (r + 1) * n));
-    const f0 = f(x);
+    // f(x) once per point, and only if some component's ladder needs it (ladderNeedsF0)
+    let f0 = NaN, have = false;
+    const x0 = job.x.subarray(r * n, (r + 1) * n);
+    const getF0 = () => (have ? f0 : ((have = true), (f0 = f(x0))));
     for (let j = 0; j < n; j++) {
       const xj = x[j];
+      const h0 = ladderStep(xj, 0), lr = Math.log2(ladderRatio(xj));
       for (let k = 0; k < K; k++) {
-        const h = ladderStep(xj, k);
+        const h = h0 * 2 ** (-k * lr);
         const xp = xj + h, xm = xj - h;
-        dp[k] = Number.isFinite(xp) ? xp - xj : 0;
-        dm[k] = Number.isFinite(xm) ? xj - xm : 0;
+        // a step that leaves float64's range or the bounds is not taken
+        dp[k] = Number.isFinite(xp) && !(hi && xp > hi[j]) ? xp - xj : 0;
+        dm[k] = Number.isFinite(xm) && !(lo && xm < lo[j]) ? xj - xm : 0;
         x[j] = xp;
         fp[k] = dp[k] > 0 ? f(x) : NaN;
         x[j] = xm;
         fm[k] = dm[k] > 0 ? f(x) : NaN;
       }
       x[j] = xj;
-      const res = reduceLadder(f0, fp, fm, dp, dm, EPS_F64, CPU_REL_TOL, LADDER_ULPS.cpu, xj);
+      const res = reduceLadder(getF0, fp, fm, dp, dm, EPS_F64, CPU_REL_TOL, LADDER_ULPS.cpu, xj);
       const l = r * n + j;
       grad[l] = res.value;
       error[l] = res.error;

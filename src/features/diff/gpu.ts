@@ -1,6 +1,10 @@
 import harnessSrc from './shaders/ngrad_harness.wgsl';
 import ladderSrc from './shaders/ladder.wgsl';
 import { GPU_REL_TOL, LADDER_H0, LADDER_STEPS, LADDER_ULPS, settleFlat, STATUS } from './ladder';
+import { bounds32 } from './bounds';
+
+/** Bit of the ladder kernel's step word: the x binding ends with the bounds (lo[n], hi[n]). */
+const LADDER_BOUNDED = 0x100;
 import { ArgumentError } from '../../core/errors';
 import type { WgslFunction, ExprFunction } from '../../functions/fn';
 import { DIFF_DATA_BINDING, LANE_WG } from '../../gpu/constants';
@@ -102,18 +106,43 @@ export async function gpuGradient(rt: GpuRuntime, job: GradientJob): Promise<Gra
   checkGpuData(fn, rt.maxBinding);
   const { rows, n } = job;
   const total = rows * n;
-  const x32 = Float32Array.from(job.x);
+  const x32 = (job.x32 ?? new Float32Array(job.x));
   const h32 = Math.fround(job.h === 'book' ? BOOK_H : job.h);
   const pipeline = await harnessPipeline(rt, fn, 'ngrad', harnessSrc, FIRST_DATA_BINDING, 'main', { N: n, STENCIL: job.stencil, WG });
-  const out = await runChunks(rt, fn, pipeline, planChunks(rows, n, 2, rt.maxBinding), n, x32, { words: 2, invocations: 1 }, new Uint32Array(Float32Array.of(h32).buffer)[0]);
-  const grad = new Float64Array(total);
+  const out = await runChunks(rt, fn, pipeline, planChunks(rows, n, 1, rt.maxBinding), n, x32, { words: 1, invocations: 1 }, new Uint32Array(Float32Array.of(h32).buffer)[0]);
+  const { vanished, vanishedCount } = vanishedLanes(x32, h32, job.maxAbs);
+  // the float64 copy only when someone reads it (a Float32Array result takes grad32 as it is)
+  let grad: Float64Array | null = null;
+  return {
+    get grad() {
+      return (grad ??= new Float64Array(out));
+    },
+    grad32: out, vanished, vanishedCount,
+  };
+}
+
+/**
+ * The lanes whose x ± h rounded to x (the kernel wrote 0 there): x + h and x − h are correctly
+ * rounded float32 sums, so Math.fround reproduces them. Only a coordinate with |x| ≥ 2²²·h can
+ * lose the step, so the per-lane test runs only when the largest |x| is that big.
+ */
+export function vanishedLanes(x32: Float32Array, h32: number, maxAbs?: number): { vanished: number[]; vanishedCount: number } {
   const vanished: number[] = [];
   let vanishedCount = 0;
-  for (let l = 0; l < total; l++) {
-    grad[l] = out[2 * l];
-    if (out[2 * l + 1] !== 0 && vanishedCount++ < MAX_VANISHED_LISTED) vanished.push(l);
+  let big = maxAbs ?? 0;
+  if (maxAbs === undefined) {
+    for (let l = 0; l < x32.length; l++) {
+      const a = Math.abs(x32[l]);
+      if (a > big) big = a;
+    }
   }
-  return { grad, vanished, vanishedCount };
+  // (maxAbs is of the float64 x: a factor 2 covers its rounding to float32)
+  if (big < 2 ** 21 * h32) return { vanished, vanishedCount };
+  for (let l = 0; l < x32.length; l++) {
+    const v = x32[l];
+    if (Math.fround(v + h32) === Math.fround(v - h32) && vanishedCount++ < MAX_VANISHED_LISTED) vanished.push(l);
+  }
+  return { vanished, vanishedCount };
 }
 
 /**
@@ -126,8 +155,13 @@ export async function gpuLadderGradient(rt: GpuRuntime, job: GradientJob): Promi
   const { rows, n } = job;
   const constants = { N: n, STENCIL: 3, WG, H0: LADDER_H0, ULPS: LADDER_ULPS.webgpu, REL_TOL: GPU_REL_TOL };
   const pipeline = await harnessPipeline(rt, fn, 'ladder', ladderSrc, FIRST_DATA_BINDING, 'main', constants);
-  const x32 = Float32Array.from(job.x);
-  const out = await runChunks(rt, fn, pipeline, planChunks(rows, n, 4, rt.maxBinding), n, x32, { words: 4, invocations: 2 * LADDER_STEPS }, LADDER_STEPS);
+  const x32 = (job.x32 ?? new Float32Array(job.x));
+  // bounds ride after each chunk's points in the same binding, flagged in the step word's bit 8
+  // (the structured sums kernel shares this shader and binds no bounds)
+  const tail = job.bounds ? bounds32(job.bounds) : undefined;
+  const limit = rt.maxBinding - (tail ? tail.byteLength : 0);
+  const out = await runChunks(rt, fn, pipeline, planChunks(rows, n, 4, limit), n, x32, { words: 4, invocations: 2 * LADDER_STEPS },
+    LADDER_STEPS | (tail ? LADDER_BOUNDED : 0), tail);
   const total = rows * n;
   const grad = new Float64Array(total), error = new Float64Array(total), step = new Float64Array(total);
   const status = new Uint32Array(total);
@@ -149,7 +183,7 @@ export async function gpuLadderGradient(rt: GpuRuntime, job: GradientJob): Promi
 export async function gpuEvaluate(rt: GpuRuntime, job: PointsJob): Promise<Float64Array> {
   const fn = gpuFunction(job.f);
   checkGpuData(fn, rt.maxBinding);
-  const x32 = Float32Array.from(job.x);
+  const x32 = (job.x32 ?? new Float32Array(job.x));
   const pipeline = await harnessPipeline(rt, fn, 'ngrad', harnessSrc, FIRST_DATA_BINDING, 'values', { N: job.n, STENCIL: 3, WG });
   // one lane per point: chunk by whole points
   const chunks = planChunks(job.rows, job.n, 1, rt.maxBinding).map((c) => ({ l0: c.r0, lanes: c.r1 - c.r0, r0: c.r0, r1: c.r1, j0: 0, nj: 1 }));
@@ -172,10 +206,12 @@ async function runChunks(
   layout: { words: number; invocations: number } = { words: 1, invocations: 1 },
   /** the uniform's last word: the fixed step's f32 bits, or the ladder's step count */
   word3 = 0,
+  /** appended after each chunk's points in their binding (the ladder's bounds) */
+  tail?: Float32Array,
 ): Promise<Float32Array> {
   const W = layout.words;
   const totalLanes = chunks.reduce((s, c) => s + c.lanes, 0);
-  const result = new Float32Array(totalLanes * W);
+  let result!: Float32Array;
   const data = uploadData(rt, fn);
   try {
     let g = 0;
@@ -185,29 +221,32 @@ async function runChunks(
       let e = g;
       while (e < chunks.length) {
         const c = chunks[e];
-        const cb = (c.r1 - c.r0) * n * 4 + 2 * c.lanes * W * 4 + 256;
+        const cb = (c.r1 - c.r0) * n * 4 + (tail?.byteLength ?? 0) + 2 * c.lanes * W * 4 + 256;
         if (e > g && bytes + cb + c.lanes * W * 4 > gpuDiffConfig.groupBytes) break;
         bytes += cb;
         e++;
       }
       const group = chunks.slice(g, e);
+      if (!(g === 0 && e === chunks.length)) result ??= new Float32Array(totalLanes * W);
       const groupLanes = group.reduce((s, c) => s + c.lanes, 0);
       const held: GPUBuffer[] = [];
       try {
         const enc = rt.encoder('numgrad-gradient');
-        const dst = group.length > 1 ? rt.output(groupLanes * W * 4, 'numgrad-gradient-result') : null;
+        // every lane of every chunk is written by its kernel: no fill needed
+        const dst = group.length > 1 ? rt.scratch(groupLanes * W * 4, 'numgrad-gradient-result') : null;
         if (dst) held.push(dst);
         let at = 0;
         let single: GPUBuffer | null = null;
         for (const c of group) {
-          const xb = rt.upload(x32.subarray(c.r0 * n, c.r1 * n), undefined, 'numgrad-points');
+          const pts = x32.subarray(c.r0 * n, c.r1 * n);
+          const xb = tail ? rt.uploadParts([pts, tail], undefined, 'numgrad-points') : rt.upload(pts, undefined, 'numgrad-points');
           held.push(xb);
-          const ob = rt.output(c.lanes * W * 4, 'numgrad-gradient');
+          const ob = rt.scratch(c.lanes * W * 4, 'numgrad-gradient');
           held.push(ob);
           const params = rt.uniform(new Uint32Array([c.lanes, c.j0, c.nj, word3]));
           held.push(params);
           const bindings = [
-            { binding: 0, buffer: xb, size: (c.r1 - c.r0) * n * 4 },
+            { binding: 0, buffer: xb, size: (c.r1 - c.r0) * n * 4 + (tail?.byteLength ?? 0) },
             { binding: 2, buffer: ob, size: c.lanes * W * 4 },
             { binding: 3, buffer: params },
             ...data.bindings,
@@ -218,9 +257,12 @@ async function runChunks(
           at += c.lanes;
         }
         const got = await rt.readF32(dst ?? single!, groupLanes * W, 0, enc);
+        if (g === 0 && e === chunks.length) return got; // one group: the readback is the result
         result.set(got, group[0].l0 * W); // chunks tile the lanes from 0
       } finally {
-        rt.release(...held); // readF32 submitted (or the encoder was dropped): safe to reuse
+        // readF32 submitted (or the encoder was dropped): safe to reuse. Released in reverse,
+        // so the next call of this size gets each buffer back in the same role (and its bind group)
+        rt.release(...held.reverse());
       }
       g = e;
     }

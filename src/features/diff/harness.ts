@@ -39,26 +39,48 @@ export async function harnessPipeline(
   constants: Constants,
 ): Promise<GPUComputePipeline> {
   const prefix = harness + '\n';
-  let user: string;
-  let bodyLine = 0;
-  let body = '';
-  if (fn instanceof WgslFunction) {
-    checkDataCount(rt, fn, harness);
-    const c = fn.wgslCode(firstBinding);
-    user = c.code;
-    bodyLine = c.bodyLine;
-    body = c.body;
-  } else {
-    user = fn.expr.wgsl();
-  }
-  const code = prefix + user;
-  const name = `${harnessName}_${hashText(code)}`;
+  if (fn instanceof WgslFunction) checkDataCount(rt, fn, harness);
+  // the module text and its hash, once per function and harness (a call of the same function
+  // again goes straight to the pipeline cache: no WGSL generation, no hashing)
+  const { code, name, bodyLine, body } = moduleFor(fn, harnessName, prefix, firstBinding);
   try {
     return await rt.pipeline(name, code, constants, entry);
   } catch (e) {
     if (!(e instanceof ShaderCompileError) || !(fn instanceof WgslFunction)) throw e;
     throw bodyError(e, name, body, lineCount(prefix) + bodyLine - 1);
   }
+}
+
+interface ModuleText {
+  code: string;
+  name: string;
+  bodyLine: number;
+  body: string;
+}
+const modules = new WeakMap<ExprFunction | WgslFunction, Map<string, ModuleText>>();
+
+function moduleFor(fn: ExprFunction | WgslFunction, harnessName: string, prefix: string, firstBinding: number): ModuleText {
+  let perFn = modules.get(fn);
+  if (!perFn) modules.set(fn, (perFn = new Map()));
+  const key = `${harnessName}|${firstBinding}|${prefix.length}|${hashText(prefix.slice(0, 64))}`;
+  let m = perFn.get(key);
+  if (!m) {
+    let user: string;
+    let bodyLine = 0;
+    let body = '';
+    if (fn instanceof WgslFunction) {
+      const c = fn.wgslCode(firstBinding);
+      user = c.code;
+      bodyLine = c.bodyLine;
+      body = c.body;
+    } else {
+      user = fn.expr.wgsl();
+    }
+    const code = prefix + user;
+    m = { code, name: `${harnessName}_${hashText(code)}`, bodyLine, body };
+    perFn.set(key, m);
+  }
+  return m;
 }
 
 function lineCount(s: string): number {

@@ -4,10 +4,20 @@
 // shaders/ladder.wgsl (the constants below are passed to it as overrides); see
 // docs/design.md, "The step ladder".
 
-/** Steps per component: 2 evaluations each, so 8× the cost of one 3-point difference. */
+/**
+ * Steps per component: 2 evaluations each, 16 per component (8× one 3-point difference),
+ * plus f(x): once per point on the CPU, once per component on the GPU (lane 0 of its group).
+ */
 export const LADDER_STEPS = 8;
 /** Ratio between consecutive steps: 8^7 ≈ 2·10⁶ spans both the |x| scale and the unit scale. */
 export const LADDER_RATIO = 8;
+/**
+ * Below |x| < 1 the ladder also reaches LADDER_BELOW ratio-8 steps under |x| (a domain edge
+ * at 0, such as sqrt at 1e-4, needs steps well below |x|), by widening the ratio up to
+ * LADDER_RATIO_MAX; it starts at LADDER_H0 still, so the unit scale stays inside.
+ */
+export const LADDER_BELOW = 4;
+export const LADDER_RATIO_MAX = 32;
 /** The largest step is LADDER_H0·max(|x|, 1). */
 export const LADDER_H0 = 0.5;
 /** Rounding error assumed per evaluation of f, in units of the working precision's ε
@@ -48,13 +58,35 @@ export interface LadderResult {
 }
 
 /**
+ * Whether a component's ladder needs f(x): for one-sided differences (some step usable on one
+ * side only), to tell a flat or once-moving ladder (saturation) from a symmetric f, or when
+ * no two neighbouring central differences exist. Otherwise the central ladder alone decides
+ * and f(x) is never evaluated, so the ladder costs 2·LADDER_STEPS evaluations, 8× one
+ * 3-point difference. The shader decides the same way (ngh_need).
+ */
+export function ladderNeedsF0(fp: ArrayLike<number>, fm: ArrayLike<number>, dp: ArrayLike<number>, dm: ArrayLike<number>): boolean {
+  let movingC = 0, adjacent = false, prev = false;
+  for (let k = 0; k < fp.length; k++) {
+    const okP = dp[k] > 0 && Number.isFinite(fp[k]);
+    const okM = dm[k] > 0 && Number.isFinite(fm[k]);
+    if (okP !== okM) return true;
+    const both = okP && okM;
+    if (both && fp[k] !== fm[k]) movingC++;
+    if (both && prev) adjacent = true;
+    prev = both;
+  }
+  return movingC <= 1 || !adjacent;
+}
+
+/**
  * Reduces the samples of one component. fp[k], fm[k]: f at x + h_k and x − h_k (NaN where
  * not evaluated); dp[k], dm[k]: the realised steps (x + h_k) − x and x − (x − h_k), 0 when
- * they vanished; f0 = f(x); eps: the working precision; relTol: the relative error above
- * which a result is flagged; ulps: f's assumed rounding; x: the coordinate (for scale).
+ * they vanished; f0 = f(x), or a function giving it, called only when ladderNeedsF0; eps:
+ * the working precision; relTol: the relative error above which a result is flagged; ulps:
+ * f's assumed rounding; x: the coordinate (for scale).
  */
 export function reduceLadder(
-  f0: number, fp: ArrayLike<number>, fm: ArrayLike<number>, dp: ArrayLike<number>, dm: ArrayLike<number>,
+  f0In: number | (() => number), fp: ArrayLike<number>, fm: ArrayLike<number>, dp: ArrayLike<number>, dm: ArrayLike<number>,
   eps: number, relTol: number, ulps: number, x = 1,
 ): LadderResult {
   const K = fp.length;
@@ -63,13 +95,17 @@ export function reduceLadder(
     if (dp[k] > 0 && !Number.isFinite(fp[k])) flags |= PLUS_NONFINITE;
     if (dm[k] > 0 && !Number.isFinite(fm[k])) flags |= MINUS_NONFINITE;
   }
-  if (!Number.isFinite(f0)) return { value: NaN, error: Infinity, step: 0, status: STATUS.nonFinite | flags };
   let anyStep = false;
   for (let k = 0; k < K; k++) if (dp[k] > 0 || dm[k] > 0) anyStep = true;
   if (!anyStep) return { value: 0, error: Infinity, step: 0, status: STATUS.vanished | flags };
+  const known = typeof f0In === 'number' || ladderNeedsF0(fp, fm, dp, dm);
+  const f0 = typeof f0In === 'number' ? f0In : known ? f0In() : NaN;
+  if (known && !Number.isFinite(f0)) return { value: NaN, error: Infinity, step: 0, status: STATUS.nonFinite | flags };
+  if (!known) return centralOnly(fp, fm, dp, dm, eps, relTol, ulps, x, flags);
 
   const { central, forward, backward, fc, ff, fb, den } = scratch(K);
   let allFlat = true;
+  let moving = 0;
   for (let k = 0; k < K; k++) {
     const okP = dp[k] > 0 && Number.isFinite(fp[k]);
     const okM = dm[k] > 0 && Number.isFinite(fm[k]);
@@ -80,7 +116,10 @@ export function reduceLadder(
     fc[k] = Math.max(Math.abs(fp[k]), Math.abs(fm[k]));
     ff[k] = Math.max(Math.abs(fp[k]), Math.abs(f0));
     fb[k] = Math.max(Math.abs(fm[k]), Math.abs(f0));
-    if ((okP && fp[k] !== f0) || (okM && fm[k] !== f0)) allFlat = false;
+    if ((okP && fp[k] !== f0) || (okM && fm[k] !== f0)) {
+      allFlat = false;
+      moving++;
+    }
     den[k] = dp[k] + dm[k];
   }
   if (allFlat) {
@@ -89,6 +128,17 @@ export function reduceLadder(
     for (let k = 0; k < K; k++) hMax = Math.max(hMax, dp[k], dm[k]);
     // (settleFlat below clears the flag where the row shows that 0 is simply exact)
     return { value: 0, error: (ulps * eps * Math.abs(f0)) / hMax, step: hMax, status: (f0 === 0 ? STATUS.ok : STATUS.saturated) | flags };
+  }
+  if (moving === 1) {
+    // f changed at one step only (the coarsest, as tanh at 10 in float32): a difference with
+    // nothing to converge against says nothing about the derivative beyond its own size
+    let err = 0, hMax = 0;
+    for (let k = 0; k < K; k++) {
+      for (const v of [central[k], forward[k], backward[k]]) if (Number.isFinite(v)) err = Math.max(err, Math.abs(v));
+      hMax = Math.max(hMax, dp[k], dm[k]);
+    }
+    err = Math.max(err, (ulps * eps * Math.abs(f0)) / hMax);
+    return { value: 0, error: err, step: hMax, status: STATUS.saturated | flags };
   }
   const c = best(central, fc, den, 0.5, 2, eps * ulps);
   const fw = best(forward, ff, dp, 1, 1, eps * ulps);
@@ -109,6 +159,26 @@ export function reduceLadder(
   let status: number = oneSided ? STATUS.oneSided : STATUS.ok;
   // flagged relative to the value, or to f's own scale per unit of x when the value is ~0
   const scale = Math.max(Math.abs(pick.value), Math.abs(f0) / Math.max(Math.abs(x), 1));
+  if (!(pick.error <= relTol * scale)) status = pick.error <= 4 * pick.rounding ? STATUS.roundingLimited : STATUS.notConverged;
+  return { value: pick.value, error: pick.error, step: pick.step, status: status | flags };
+}
+
+/** The common case (ladderNeedsF0 false): the central ladder alone, f's scale from its finest usable sample pair. */
+function centralOnly(fp: ArrayLike<number>, fm: ArrayLike<number>, dp: ArrayLike<number>, dm: ArrayLike<number>,
+  eps: number, relTol: number, ulps: number, x: number, flags: number): LadderResult {
+  const K = fp.length;
+  const { central, fc, den } = scratch(K);
+  let fs = 0;
+  for (let k = 0; k < K; k++) {
+    const ok = dp[k] > 0 && dm[k] > 0 && Number.isFinite(fp[k]) && Number.isFinite(fm[k]);
+    central[k] = ok ? (fp[k] - fm[k]) / (dp[k] + dm[k]) : NaN;
+    fc[k] = Math.max(Math.abs(fp[k]), Math.abs(fm[k]));
+    den[k] = dp[k] + dm[k];
+    if (ok) fs = Math.abs(fp[k] + fm[k]) / 2;
+  }
+  const pick = best(central, fc, den, 0.5, 2, eps * ulps)!; // two neighbouring entries exist
+  let status: number = STATUS.ok;
+  const scale = Math.max(Math.abs(pick.value), fs / Math.max(Math.abs(x), 1));
   if (!(pick.error <= relTol * scale)) status = pick.error <= 4 * pick.rounding ? STATUS.roundingLimited : STATUS.notConverged;
   return { value: pick.value, error: pick.error, step: pick.step, status: status | flags };
 }
@@ -177,9 +247,10 @@ function best(d: Float64Array, size: Float64Array, den: ArrayLike<number>, stepO
       }
     }
     if (len < 2) break;
-    // next column, in place: eliminate the leading h^(p·(level+1)) term; steps shrink by LADDER_RATIO
-    const w = LADDER_RATIO ** (p * (level + 1)) - 1;
+    // next column, in place (Neville in t = h^p): eliminate the next power of h^p, with the
+    // ratio of the realised steps (on the GPU x ± h rounds, so the nominal ratio is not exact)
     for (let k = 0; k + 1 < len; k++) {
+      const w = (den[k] / den[k + level + 1]) ** p - 1;
       col[k] = col[k + 1] + (col[k + 1] - col[k]) / w;
       rnd[k] = rnd[k + 1] * (1 + 2 / w);
     }
@@ -210,9 +281,20 @@ function scratch(K: number) {
   return scratchArrays;
 }
 
-/** The nominal steps of the ladder at x: h_k = LADDER_H0·max(|x|, 1)/LADDER_RATIO^k. */
+/**
+ * The ratio of the ladder at x: LADDER_RATIO, widened for 0 < |x| < 1/512 so the finest step
+ * is LADDER_H0·|x|/8^LADDER_BELOW (at most LADDER_RATIO_MAX). The shader computes the same.
+ */
+export function ladderRatio(x: number): number {
+  const a = Math.abs(x);
+  if (a === 0 || a >= 1) return LADDER_RATIO;
+  const r = 2 ** (Math.log2(LADDER_RATIO ** LADDER_BELOW / a) / (LADDER_STEPS - 1));
+  return Math.min(LADDER_RATIO_MAX, Math.max(LADDER_RATIO, r));
+}
+
+/** The nominal steps of the ladder at x: h_k = LADDER_H0·max(|x|, 1)/r^k, r = ladderRatio(x). */
 export function ladderStep(x: number, k: number): number {
-  return (LADDER_H0 * Math.max(Math.abs(x), 1)) / LADDER_RATIO ** k;
+  return LADDER_H0 * Math.max(Math.abs(x), 1) * 2 ** (-k * Math.log2(ladderRatio(x)));
 }
 
 /**

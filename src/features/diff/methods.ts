@@ -3,7 +3,8 @@ import type { Runner } from '../../core/backend';
 import type { NestedOut, NumericInput } from '../../core/input';
 import { makeExpr, WgslFunction, type ExprFunction, type ExprOptions, type WgslSpec } from '../../functions/fn';
 import * as api from './api';
-import type { Detailed, DiffOptions, FunctionInput, GradientDetail, Like, PointOptions } from './api';
+import { directionalDerivativeJvp } from '../jacobian/api';
+import type { Detailed, DiffOptions, FunctionInput, GradientDetail, PointOptions, Shaped } from './api';
 
 export interface DiffMethods {
   /**
@@ -15,16 +16,18 @@ export interface DiffMethods {
   /** A raw WGSL body reading parameter i through p(i) and the named data arrays (gradcheck for your WGSL). */
   wgsl(spec: WgslSpec): WgslFunction;
   /** f at a point, or one value per row of a batch. */
-  evaluate(f: FunctionInput, x: NumericInput, opts?: PointOptions): Promise<NestedOut>;
+  evaluate<X extends NumericInput>(f: FunctionInput, x: X, opts?: PointOptions): Promise<X extends Float32Array ? Float32Array | number : X extends Float64Array ? Float64Array | number : NestedOut>;
   /** df/dx of a function of one variable (an array of xs: one derivative each). */
-  numericalDiff<X extends NumericInput>(f: FunctionInput, x: X, opts: DiffOptions & Detailed): Promise<GradientDetail<Like<X>>>;
-  numericalDiff<X extends NumericInput>(f: FunctionInput, x: X, opts?: DiffOptions): Promise<Like<X>>;
+  numericalDiff<X extends NumericInput>(f: FunctionInput, x: X, opts: DiffOptions & Detailed): Promise<GradientDetail<Shaped<X>>>;
+  numericalDiff<X extends NumericInput>(f: FunctionInput, x: X, opts?: DiffOptions): Promise<Shaped<X>>;
   /** The tangent line of f at x: { slope, intercept }. */
   tangentLine(f: FunctionInput, x: number, opts?: DiffOptions): Promise<{ slope: number; intercept: number }>;
   /** Central-difference gradient at a point (any nesting) or at each row of a batch, in x's nesting. */
-  numericalGradient<X extends NumericInput>(f: FunctionInput, x: X, opts: DiffOptions & Detailed): Promise<GradientDetail<Like<X>>>;
-  numericalGradient<X extends NumericInput>(f: FunctionInput, x: X, opts?: DiffOptions): Promise<Like<X>>;
-  /** ∇f(x)·v/‖v‖, the slope of f along v (normalize: false for ∇f·v). */
+  numericalGradient<X extends NumericInput>(f: FunctionInput, x: X, opts: DiffOptions & Detailed): Promise<GradientDetail<Shaped<X>>>;
+  numericalGradient<X extends NumericInput>(f: FunctionInput, x: X, opts?: DiffOptions): Promise<Shaped<X>>;
+  /** ∇f(x)·v/‖v‖, the slope of f along v (normalize: false for ∇f·v): a Jacobian–vector
+   *  product, 17 evaluations per point whatever n (with a fixed h, stencil 5, bounds or
+   *  verify: from the whole gradient). */
   directionalDerivative(f: FunctionInput, x: NumericInput, v: NumericInput, opts?: DiffOptions & { normalize?: boolean }): Promise<NestedOut>;
 }
 
@@ -38,7 +41,7 @@ export const diffMethods = {
     return new WgslFunction(spec);
   },
   evaluate(this: Runner, f: FunctionInput, x: NumericInput, opts?: PointOptions) {
-    return api.evaluate(this, f, x, opts);
+    return api.evaluate(this, f, x, opts) as never;
   },
   numericalDiff(this: Runner, f: FunctionInput, x: NumericInput, opts?: DiffOptions) {
     return api.numericalDiff(this, f, x, opts);
@@ -49,7 +52,16 @@ export const diffMethods = {
   numericalGradient(this: Runner, f: FunctionInput, x: NumericInput, opts?: DiffOptions) {
     return api.numericalGradient(this, f, x, opts);
   },
-  directionalDerivative(this: Runner, f: FunctionInput, x: NumericInput, v: NumericInput, opts?: DiffOptions & { normalize?: boolean }) {
-    return api.directionalDerivative(this, f, x, v, opts);
+  async directionalDerivative(this: Runner, f: FunctionInput, x: NumericInput, v: NumericInput, opts?: DiffOptions & { normalize?: boolean }) {
+    const o = api.checkDirectionalOptions(opts); // unknown keys refused with the full list
+    // A fixed step, the 5-point stencil, bounds and verify are per-parameter notions: those
+    // take the whole gradient (2n evaluations and more). Otherwise a jvp: the step ladder
+    // along v, 17 evaluations per point whatever n.
+    if ((o.h !== undefined && o.h !== 'auto') || o.stencil !== undefined || o.bounds !== undefined || o.verify !== undefined) {
+      return api.directionalDerivative(this, f, x, v, opts);
+    }
+    const jvpOpts: Record<string, unknown> = {};
+    for (const k of ['batch', 'shape', 'warn', 'normalize'] as const) if (o[k] !== undefined) jvpOpts[k] = o[k];
+    return directionalDerivativeJvp(this, f, x, v, jvpOpts);
   },
 };

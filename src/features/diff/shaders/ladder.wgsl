@@ -1,7 +1,11 @@
 // The step ladder ('auto') in float32, the twin of src/features/diff/ladder.ts. One group of
 // 2·LK lanes per component (point r, parameter j): lane s evaluates f at x_j + h_k (s even)
-// or x_j − h_k (s odd), k = s / 2, with h_k = H0·max(|x_j|, 1)/8^k formed here from x (so
-// only x is uploaded); lane 0 of the group also evaluates f(x). After a barrier, lane 0
+// or x_j − h_k (s odd), k = s / 2, with h_k = H0·max(|x_j|, 1)/r^k formed here from x (so
+// only x is uploaded; r is ngh_ratio, ladderRatio in ladder.ts); lane 0 of the group also
+// evaluates f(x), after the samples and only when the ladder needs it (ngh_need). Each lane
+// stores the perturbed coordinate itself and the realised step is
+// formed after the barrier by another lane: written as (x + h) − x in one lane, the compiler
+// may fold it to h (lavapipe did, on one side), and f was evaluated at the rounded x + h. After a barrier, lane 0
 // Richardson-extrapolates the three ladders (central, forward, backward) and writes
 // [value, error estimate, step, status] for its component.
 // The user's code (user_f and any data bindings from DIFF_DATA_BINDING on) is appended.
@@ -12,12 +16,15 @@ override H0: f32;            // LADDER_H0
 override ULPS: f32;          // LADDER_ULPS.webgpu
 override REL_TOL: f32;       // GPU_REL_TOL
 const EPS: f32 = 1.1920929e-7;
+const BELOW: f32 = 4.0;      // LADDER_BELOW
+const RATIO_MAX: f32 = 32.0; // LADDER_RATIO_MAX
 
 struct NghParams {
   comps: u32,  // components in this chunk
   j0: u32,
   nj: u32,
-  steps: u32,  // LK, passed at run time so the compiler keeps the loops (unrolled, they took seconds to compile)
+  steps: u32,  // LK, passed at run time so the compiler keeps the loops (unrolled, they took seconds to compile);
+               // bit 8: the x binding ends with the bounds, lo[N] then hi[N] (ladder.ts's LADDER_BOUNDED in gpu.ts)
 }
 
 @group(0) @binding(0) var<storage, read> ngh_x: array<f32>;          // this chunk's points, row-major
@@ -26,8 +33,20 @@ struct NghParams {
 
 var<private> ngh_base: u32;
 var<workgroup> ngh_wv: array<f32, WG>;
-var<workgroup> ngh_wd: array<f32, WG>;
+var<workgroup> ngh_wd: array<f32, WG>;  // the perturbed coordinate of each lane (NaN: not evaluated)
 var<workgroup> ngh_wf0: array<f32, WG>;
+var<workgroup> ngh_needs: array<u32, WG>;  // per group: f(x) was needed and evaluated
+
+fn ngh_steps_n() -> u32 {
+  return ngh_params.steps & 0xffu;
+}
+
+// x + h (or x − h) is inside the bounds, when the call has any
+fn ngh_inside(xs: f32, j: u32) -> bool {
+  if ((ngh_params.steps & 0x100u) == 0u) { return true; }
+  let at = arrayLength(&ngh_x) - 2u * N;
+  return xs >= ngh_x[at + j] && xs <= ngh_x[at + N + j];
+}
 
 fn ngh_point(i: u32) -> f32 {
   return ngh_x[ngh_base + i];
@@ -47,6 +66,24 @@ fn ngh_nan() -> f32 {
 fn ngh_inf() -> f32 {
   var bits = 0x7f800000u;
   return bitcast<f32>(bits);
+}
+
+// The ladder's ratio at x (ladderRatio in ladder.ts): 8, widened for 0 < |x| < 1/512 so the
+// finest step is H0·|x|/8^BELOW, at most RATIO_MAX.
+fn ngh_ratio(x: f32) -> f32 {
+  let a = abs(x);
+  if (a == 0.0 || a >= 1.0) { return 8.0; }
+  return clamp(exp2(log2(exp2(3.0 * BELOW) / a) / f32(LK - 1u)), 8.0, RATIO_MAX);
+}
+
+// The realised steps (x + h_k) − x and x − (x − h_k) of step k of the group at g, 0 when
+// not usable (the coordinates were stored by other lanes: see the top of the file).
+fn ngh_steps(g: u32, k: u32, xj: f32) -> vec2<f32> {
+  var dp = ngh_wd[g + 2u * k] - xj;
+  var dm = xj - ngh_wd[g + 2u * k + 1u];
+  if (!(dp > 0.0) || !ngh_finite(dp)) { dp = 0.0; }
+  if (!(dm > 0.0) || !ngh_finite(dm)) { dm = 0.0; }
+  return vec2<f32>(dp, dm);
 }
 
 struct NghPick {
@@ -74,7 +111,7 @@ fn ngh_best(d0: array<f32, LK>, size: array<f32, LK>, den: array<f32, LK>, step_
   var d = d0;
   var rnd: array<f32, LK>;
   var out = NghPick(0.0, 0.0, 0.0, 0.0, false, false, false);
-  for (var k = 0u; k < ngh_params.steps; k++) {
+  for (var k = 0u; k < ngh_steps_n(); k++) {
     rnd[k] = 2.0 * ULPS * EPS * size[k] / den[k];
   }
   // the reference: the median of the finest three plain differences, with a tolerance
@@ -82,7 +119,7 @@ fn ngh_best(d0: array<f32, LK>, size: array<f32, LK>, den: array<f32, LK>, step_
   var n3 = 0u;
   var f3 = vec3<f32>(0.0);
   var r3 = 0.0;
-  for (var i = 0u; i < ngh_params.steps; i++) {
+  for (var i = 0u; i < ngh_steps_n(); i++) {
     let k = LK - 1u - i;
     if (n3 < 3u && ngh_finite(d[k])) {
       f3[n3] = d[k];
@@ -98,8 +135,8 @@ fn ngh_best(d0: array<f32, LK>, size: array<f32, LK>, den: array<f32, LK>, step_
     fine = max(min(f3.x, f3.y), min(max(f3.x, f3.y), f3.z));
     fine_rnd = max(max(f3.x, f3.y), f3.z) - min(min(f3.x, f3.y), f3.z) + r3;
   }
-  var len = ngh_params.steps;
-  for (var level = 0u; level < min(3u, ngh_params.steps); level++) {
+  var len = ngh_steps_n();
+  for (var level = 0u; level < min(3u, ngh_steps_n()); level++) {
     for (var k = 0u; k < len; k++) {
       let e = d[k];
       if (!ngh_finite(e)) { continue; }
@@ -119,8 +156,11 @@ fn ngh_best(d0: array<f32, LK>, size: array<f32, LK>, den: array<f32, LK>, step_
       if (ngh_better(out, cand)) { out = cand; }
     }
     if (len < 2u) { break; }
-    let w = exp2(f32(3u * p * (level + 1u))) - 1.0;  // 8^(p·(level+1)) − 1
+    // Neville in t = h^p with the realised steps' ratio (see best() in ladder.ts)
     for (var k = 0u; k + 1u < len; k++) {
+      var w = den[k] / den[min(k + level + 1u, LK - 1u)];
+      if (p == 2u) { w = w * w; }
+      w = w - 1.0;
       d[k] = d[k + 1u] + (d[k + 1u] - d[k]) / w;
       rnd[k] = rnd[k + 1u] * (1.0 + 2.0 / w);
     }
@@ -131,16 +171,17 @@ fn ngh_best(d0: array<f32, LK>, size: array<f32, LK>, den: array<f32, LK>, step_
 
 // One of the three ladders of a component (0 central, 1 forward, 2 backward) from the
 // shared samples; lanes 0, 1 and 2 of a group run one each, side by side.
-fn ngh_side(g: u32, which: u32) -> NghPick {
+fn ngh_side(g: u32, which: u32, xj: f32) -> NghPick {
   let f0 = ngh_wf0[g];
   var d: array<f32, LK>;
   var size: array<f32, LK>;
   var den: array<f32, LK>;
-  for (var k = 0u; k < ngh_params.steps; k++) {
+  for (var k = 0u; k < ngh_steps_n(); k++) {
     let fp = ngh_wv[g + 2u * k];
     let fm = ngh_wv[g + 2u * k + 1u];
-    let dp = ngh_wd[g + 2u * k];
-    let dm = ngh_wd[g + 2u * k + 1u];
+    let st = ngh_steps(g, k, xj);
+    let dp = st.x;
+    let dm = st.y;
     let okp = dp > 0.0 && ngh_finite(fp);
     let okm = dm > 0.0 && ngh_finite(fm);
     d[k] = ngh_nan();
@@ -171,19 +212,45 @@ fn ngh_side(g: u32, which: u32) -> NghPick {
 var<workgroup> ngh_pv: array<vec4<f32>, WG>;  // per group and side: value, error, rounding, step
 var<workgroup> ngh_pf: array<u32, WG>;        // found | interior << 1 | consistent << 2
 
+// Whether the group at g needs f(x) (ladderNeedsF0 in ladder.ts): a step usable on one side
+// only, at most one step where f(x + h) != f(x − h), or no two neighbouring central differences.
+fn ngh_need(g: u32, xj: f32) -> bool {
+  var moving = 0u;
+  var adjacent = false;
+  var prev = false;
+  for (var k = 0u; k < ngh_steps_n(); k++) {
+    let fp = ngh_wv[g + 2u * k];
+    let fm = ngh_wv[g + 2u * k + 1u];
+    let st = ngh_steps(g, k, xj);
+    let okp = st.x > 0.0 && ngh_finite(fp);
+    let okm = st.y > 0.0 && ngh_finite(fm);
+    if (okp != okm) { return true; }
+    let both = okp && okm;
+    if (both && fp != fm) { moving = moving + 1u; }
+    if (both && prev) { adjacent = true; }
+    prev = both;
+  }
+  return moving <= 1u || !adjacent;
+}
+
 // The reduction of one component (reduceLadder in ladder.ts); g is its first lane.
 fn ngh_reduce(g: u32, xj: f32) -> vec4<f32> {
+  let need = ngh_needs[g] != 0u;
   let f0 = ngh_wf0[g];
+  var fs = 0.0;    // f's scale from the finest usable pair, when f(x) was not evaluated
   var flags = 0u;
   var any_step = false;
   var all_flat = true;
   var edge = false;  // some step is usable on one side only
   var hmax = 0.0;
-  for (var k = 0u; k < ngh_params.steps; k++) {
+  var moving = 0u;
+  var dmax = 0.0;  // the largest difference, for a ladder that moved at one step only
+  for (var k = 0u; k < ngh_steps_n(); k++) {
     let fp = ngh_wv[g + 2u * k];
     let fm = ngh_wv[g + 2u * k + 1u];
-    let dp = ngh_wd[g + 2u * k];
-    let dm = ngh_wd[g + 2u * k + 1u];
+    let st = ngh_steps(g, k, xj);
+    let dp = st.x;
+    let dm = st.y;
     if (dp > 0.0 && !ngh_finite(fp)) { flags |= 0x100u; }
     if (dm > 0.0 && !ngh_finite(fm)) { flags |= 0x200u; }
     if (dp > 0.0 || dm > 0.0) { any_step = true; }
@@ -191,21 +258,34 @@ fn ngh_reduce(g: u32, xj: f32) -> vec4<f32> {
     let okm = dm > 0.0 && ngh_finite(fm);
     hmax = max(hmax, max(dp, dm));
     if (okp != okm) { edge = true; }
-    if ((okp && fp != f0) || (okm && fm != f0)) { all_flat = false; }
+    if ((okp && fp != f0) || (okm && fm != f0)) {
+      all_flat = false;
+      moving = moving + 1u;
+    }
+    if (okp && okm) {
+      dmax = max(dmax, abs(fp - fm) / (dp + dm));
+      fs = abs(fp + fm) * 0.5;
+    }
+    if (okp) { dmax = max(dmax, abs(fp - f0) / dp); }
+    if (okm) { dmax = max(dmax, abs(f0 - fm) / dm); }
   }
-  if (!ngh_finite(f0)) { return vec4<f32>(ngh_nan(), ngh_inf(), 0.0, bitcast<f32>(4u | flags)); }
   if (!any_step) { return vec4<f32>(0.0, ngh_inf(), 0.0, bitcast<f32>(6u | flags)); }
-  if (all_flat) {
+  if (need && !ngh_finite(f0)) { return vec4<f32>(ngh_nan(), ngh_inf(), 0.0, bitcast<f32>(4u | flags)); }
+  if (need && all_flat) {
     var st = 5u;
     if (f0 == 0.0) { st = 0u; }
     return vec4<f32>(0.0, ULPS * EPS * abs(f0) / hmax, hmax, bitcast<f32>(st | flags));
   }
+  if (need && moving == 1u) {
+    // f changed at one step only (tanh at 10): nothing to converge against (see reduceLadder)
+    return vec4<f32>(0.0, max(dmax, ULPS * EPS * abs(f0) / hmax), hmax, bitcast<f32>(5u | flags));
+  }
   var pick = NghPick(0.0, 0.0, 0.0, 0.0, false, false, false);
   var one_sided = false;
   // one-sided ladders only where the central one lost samples (see reduceLadder)
-  var sides = min(3u, ngh_params.steps);
+  var sides = min(3u, ngh_steps_n());
   let central_ok = (ngh_pf[g] & 1u) != 0u;
-  if (!edge && central_ok) { sides = 1u; }
+  if (!need || (!edge && central_ok)) { sides = 1u; }
   for (var which = 0u; which < sides; which++) {
     let v = ngh_pv[g + which];
     let fl = ngh_pf[g + which];
@@ -222,7 +302,7 @@ fn ngh_reduce(g: u32, xj: f32) -> vec4<f32> {
   var st = 0u;
   if (one_sided) { st = 1u; }
   // flagged relative to the value, or to f's own scale per unit of x when the value is ~0
-  let scale = max(abs(pick.value), abs(f0) / max(abs(xj), 1.0));
+  let scale = max(abs(pick.value), select(fs, abs(f0), need) / max(abs(xj), 1.0));
   if (!(pick.err <= REL_TOL * scale)) {
     st = 2u;
     if (pick.err <= 4.0 * pick.rnd) { st = 3u; }
@@ -241,30 +321,32 @@ fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) wid: v
     let j = ngh_params.j0 + comp % ngh_params.nj;
     let xj = ngh_point(j);
     let k = s / 2u;
-    let h = ldexp(H0 * max(abs(xj), 1.0), -3 * i32(k));
+    let h = H0 * max(abs(xj), 1.0) * exp2(-f32(k) * log2(ngh_ratio(xj)));
     var xs = xj + h;
-    var d = xs - xj;
-    if (s % 2u == 1u) {
-      xs = xj - h;
-      d = xj - xs;
-    }
+    if (s % 2u == 1u) { xs = xj - h; }
     var v = ngh_nan();
-    if (!ngh_finite(xs) || !(d > 0.0)) {
-      d = 0.0;
+    if (!ngh_finite(xs) || xs == xj || !ngh_inside(xs, j)) {
+      xs = ngh_nan();
     } else {
       ngh_j = j;
       v = ngh_at(xs);
     }
     ngh_wv[lid] = v;
-    ngh_wd[lid] = d;
-    if (s == 0u) {
+    ngh_wd[lid] = xs;
+  }
+  workgroupBarrier();
+  // f(x) only where the samples show it is needed: usually the ladder is 2·LK evaluations
+  if (live && s == 0u) {
+    let need = ngh_need(lid, ngh_point(ngh_params.j0 + comp % ngh_params.nj));
+    ngh_needs[lid] = select(0u, 1u, need);
+    if (need) {
       ngh_j = 0xffffffffu;
       ngh_wf0[lid] = user_f();
     }
   }
   workgroupBarrier();
-  if (live && s < 3u) {
-    let pk = ngh_side(lid - s, s);
+  if (live && s < 3u && (s == 0u || ngh_needs[lid - s] != 0u)) {
+    let pk = ngh_side(lid - s, s, ngh_point(ngh_params.j0 + comp % ngh_params.nj));
     ngh_pv[lid] = vec4<f32>(pk.value, pk.err, pk.rnd, pk.step);
     ngh_pf[lid] = select(0u, 1u, pk.found) | select(0u, 2u, pk.interior) | select(0u, 4u, pk.consistent);
   }

@@ -2,7 +2,9 @@
 // a chunk. Lane l covers point r = l / nj and parameter j = j0 + l % nj (nj = N unless a
 // single point is split over several chunks). x ± h (and x ± 2h) are formed here in f32 from
 // x and the f32 step h (IEEE + and − are correctly rounded, so the host's twin is
-// Math.fround(x + h)); the kernel divides by the realised step and writes [∂f/∂x_j, vanished].
+// Math.fround(x + h)); the kernel divides by the realised step and writes ∂f/∂x_j (0 where
+// x ± h rounded to x; the host finds those lanes from x and h itself, so one word per lane
+// comes back).
 // The user's code (user_f and any data bindings from DIFF_DATA_BINDING on) is appended.
 //#include "prelude.wgsl"
 
@@ -14,7 +16,7 @@ struct ngh_Params {
 }
 
 @group(0) @binding(0) var<storage, read> ngh_x: array<f32>;           // this chunk's points, row-major
-@group(0) @binding(2) var<storage, read_write> ngh_out: array<f32>;   // main: 2 words per lane; values: 1
+@group(0) @binding(2) var<storage, read_write> ngh_out: array<f32>;   // one word per lane
 @group(0) @binding(3) var<uniform> ngh_params: ngh_Params;
 
 var<private> ngh_base: u32;
@@ -33,8 +35,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   let xv = ngh_point(ngh_j);
   let h = ngh_params.h;
   let r = ngh_derivative(xv + h, xv - h, xv + 2.0 * h, xv - 2.0 * h);
-  ngh_out[2u * lane] = r.x;
-  ngh_out[2u * lane + 1u] = r.y;
+  ngh_out[lane] = r.x;
 }
 
 // f at each point of the chunk (lanes = points): no parameter is perturbed.
