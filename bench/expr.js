@@ -1,10 +1,13 @@
-// ns per float64 evaluation: the closure tree numgrad evaluates expressions with (no eval)
-// against the `new Function` code numgrad generated before (the same JS its old js.ts
-// emitted: fully parenthesised arithmetic on locals, Math.pow for ^, reductions hoisted
-// into for-loops), on the same parsed expressions.
-// Run: npx vite-node bench/expr.js [--quick]
+// ns per float64 evaluation: how numgrad evaluates expressions now (no eval: closures, with
+// every sum over an index on the block machine, src/expr/vm.ts), the closure tree alone (as
+// before, src/expr/eval.ts with the machine off) and the `new Function` code numgrad generated
+// before both (the same JS its old js.ts emitted: fully parenthesised arithmetic on locals,
+// Math.pow for ^, reductions hoisted into for-loops), on the same parsed expressions.
+// Run: npx vite-node bench/expr.js [--quick], or bundled as the library is (module accesses
+// cost less): npx esbuild bench/expr.js --bundle --platform=node --format=esm
+// --outfile=/tmp/expr-bench.mjs && node /tmp/expr-bench.mjs [--quick]
 import { parse } from '../src/expr/parser.ts';
-import { compileScalar } from '../src/expr/eval.ts';
+import { closureScalar, compileScalar } from '../src/expr/eval.ts';
 import { substLen } from '../src/expr/derivative.ts';
 
 const quick = process.argv.includes('--quick');
@@ -86,25 +89,30 @@ const cases = [
 ];
 
 console.log(`float64 evaluation, ns per call (best of 5 runs; node ${process.version})`);
-console.log('| expression | closure tree (no eval) | new Function (before) | ratio |');
-console.log('| --- | ---: | ---: | ---: |');
+console.log('| expression | numgrad: closures, sums on the block machine | closure tree alone | new Function (legacy) | numgrad / legacy | tree / legacy |');
+console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
 for (const c of cases) {
   const ast = substLen(parse(c.src).ast, c.n);
   const x = rnd(c.n);
   const reps = quick ? Math.max(1, Math.round(c.reps / 10)) : c.reps;
-  const tree = compileScalar(ast, new Map(), c.n);
+  const vm = compileScalar(ast, new Map(), c.n);
+  const tree = closureScalar(ast, new Map(), c.n);
+  const a0 = vm(x, 0), b0 = tree(x, 0);
+  if (!Object.is(a0, b0)) throw new Error(`${c.name}: machine ${a0} and closure tree ${b0} differ`);
+  const tVm = time(vm, x, reps);
   const tTree = time(tree, x, reps);
   let old = 'fails';
-  let ratio = '';
+  let ratio = '', ratioTree = '';
   try {
     const f = legacy(ast);
-    const a = f(x, 0), b = tree(x, 0);
-    if (Math.abs(a - b) > 1e-9 * Math.max(1, Math.abs(a))) throw new Error(`values differ: ${a} vs ${b}`);
+    const a = f(x, 0);
+    if (Math.abs(a - a0) > 1e-9 * Math.max(1, Math.abs(a))) throw new Error(`values differ: ${a} vs ${a0}`);
     const tOld = time(f, x, reps);
     old = tOld.toFixed(1);
-    ratio = (tTree / tOld).toFixed(2);
+    ratio = (tVm / tOld).toFixed(2);
+    ratioTree = (tTree / tOld).toFixed(2);
   } catch (e) {
     old = `fails (${e.constructor.name})`;
   }
-  console.log(`| ${c.name} | ${tTree.toFixed(1)} | ${old} | ${ratio} |`);
+  console.log(`| ${c.name} | ${tVm.toFixed(1)} | ${tTree.toFixed(1)} | ${old} | ${ratio} | ${ratioTree} |`);
 }

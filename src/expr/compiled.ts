@@ -7,6 +7,9 @@ import type { CompiledExpr } from './types';
 import { printExpr } from './print';
 import { foldConstants } from './simplify';
 import { dataDecls, dataIdent, MAX_EMBEDDED_DATA, userDf, userF, WgslGen } from './wgsl';
+import { userFmSource } from './wgsl-multi';
+import { localSum, type LocalSum } from './local';
+import { userLocal } from './wgsl-local';
 
 /** Up to this many parameters, the gradient is one derivative per index (fast to evaluate,
  *  and user_df a switch); beyond it, one derivative in terms of a runtime index i. */
@@ -183,7 +186,8 @@ export class Compiled implements CompiledExpr {
     const total = [...data.values()].reduce((s, v) => s + v.length, 0);
     if (firstBinding === undefined && total > MAX_EMBEDDED_DATA) {
       throw new ArgumentError('data', `${total} data values are too many to embed in the shader (at most ${MAX_EMBEDDED_DATA}); ` +
-        'use the cpu backend for this expression (the GPU path will bind data as storage buffers)');
+        'on the webgpu backend only numericalGradient with the default step ladder binds data as storage buffers (any size); ' +
+        'use it, or the cpu backend, for this expression');
     }
     const gen = new WgslGen(new Map([...data].map(([k, v]) => [k, v.length])));
     const keep = firstBinding === undefined ? [] : [...data.keys()].map(dataIdent);
@@ -203,8 +207,40 @@ export class Compiled implements CompiledExpr {
     return this.generate(opts.dataBinding).df;
   }
 
+  /** WGSL `fn user_fm(k: u32) -> f32` (output k) for every output, for the Jacobian kernels
+   *  (src/features/jacobian); outputs from one expression per data element have no WGSL form yet */
+  wgslOutputs(opts: { dataBinding?: number } = {}): string {
+    if (this.perElement) throw new ArgumentError('f', `'${this.source}' has one output per data element, which has no WGSL form yet: use the cpu backend`);
+    return userFmSource(this.asts, this.data32, opts.dataBinding);
+  }
+
   dependencies(): Dependencies {
     this.single('dependencies');
     return dependencies(this.asts[0], this.n);
+  }
+
+  private localForm?: LocalSum | null;
+  private localFn?: ScalarFn;
+
+  /** the local form of a sum (see local.ts), or null when its terms' reads cannot be told */
+  localSum(): LocalSum | null {
+    if (this.localForm === undefined) this.localForm = this.outputs === 1 && !this.perElement ? localSum(this.asts[0]) : null;
+    return this.localForm;
+  }
+
+  evalLocal(x: ArrayLike<number>, j: number): number {
+    const loc = this.localSum();
+    if (!loc) throw new ArgumentError('f', `'${this.source}' has no sum structure numgrad can use`);
+    return (this.localFn ??= compileScalar(loc.node, this.data, this.n))(x, j, 0);
+  }
+
+  wgslLocal(dataBinding: number): string {
+    const loc = this.localSum();
+    if (!loc) throw new ArgumentError('f', `'${this.source}' has no sum structure numgrad can use`);
+    const data = this.data32;
+    const gen = new WgslGen(new Map([...data].map(([k, v]) => [k, v.length])));
+    if (data.size) gen.helpers.add('ng_nan'); // the data accessors return NaN out of range
+    const body = userLocal(gen, loc, [...data.keys()].map(dataIdent));
+    return [gen.helperSource(), dataDecls(data, dataBinding), body].filter(Boolean).join('\n\n') + '\n';
   }
 }

@@ -1,11 +1,13 @@
 // The float64 evaluator: the AST compiled to a tree of closures (no eval, no Function constructor,
-// so it runs under a Content-Security-Policy without 'unsafe-eval'). Loops are closures
-// with a JS for-loop inside; shared subexpressions (derivatives are DAGs) are computed once
-// into a slot; index guards in long sums dispatch through a table instead of testing each.
+// so it runs under a Content-Security-Policy without 'unsafe-eval'). Sums over an index run on
+// the block machine (vm.ts) where it can run them, else as closures with a JS for-loop
+// inside; shared subexpressions (derivatives are DAGs) are computed once into a slot; index
+// guards in long sums dispatch through a table instead of testing each.
 import { FN_IMPL, useCounts, type IExpr, type IVar, type Node } from './ast';
 import { binary, chain, element, konst, param, powConst, square, State, unaryCall, type C, type F } from './eval-ops';
 import { affine, iconst } from './iexpr';
 import { compare } from './simplify';
+import { compileLoopVm } from './vm';
 
 type IF = (s: State) => number;
 
@@ -25,6 +27,8 @@ class Compiler {
     private readonly data: ReadonlyMap<string, Float64Array>,
     /** x.length when it is fixed (checked by the caller), for reads that need no check */
     private readonly n: number | null,
+    /** run sums over an index on the block machine where it can */
+    private readonly machine = true,
   ) {}
 
   state(): State { return new State(this.slots.size, this.temps); }
@@ -168,6 +172,8 @@ class Compiler {
   }
 
   private loop(n: Extract<Node, { k: 'loop' }>): F {
+    const vm = this.machine ? compileLoopVm(n, this.data, (m) => compileScalar(m, this.data, this.n)) : null;
+    if (vm) return (x, s) => vm(x, s.i, s.oi);
     const k = this.slot(n.v);
     const LO = this.index(n.lo), HI = this.index(n.hi);
     const lo = iconst(n.lo);
@@ -230,9 +236,22 @@ function toF64(x: ArrayLike<number>): Float64Array {
   return x instanceof Float64Array ? x : Float64Array.from(x);
 }
 
-/** f(x) → number; `i` is the differentiation index, `oi` the output index. */
+/** f(x) → number; `i` is the differentiation index, `oi` the output index. Sums over an
+ *  index run on the block machine (vm.ts) where it can run them, the rest as closures. */
 export function compileScalar(n: Node, data: ReadonlyMap<string, Float64Array> = new Map(), len: number | null = null): ScalarFn {
-  const c = new Compiler(useCounts([n]), data, len);
+  const c = new Compiler(useCounts([n]), data, len, true);
+  const f = c.compile(n).f;
+  const s = c.state();
+  return (x, i, oi = 0) => {
+    const v = toF64(x);
+    s.x = v; s.L = v.length; s.i = i; s.oi = oi;
+    return f(v, s);
+  };
+}
+
+/** The closure tree alone, sums included (the benchmark's twin of the machine). */
+export function closureScalar(n: Node, data: ReadonlyMap<string, Float64Array> = new Map(), len: number | null = null): ScalarFn {
+  const c = new Compiler(useCounts([n]), data, len, false);
   const f = c.compile(n).f;
   const s = c.state();
   return (x, i, oi = 0) => {

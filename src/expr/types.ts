@@ -1,4 +1,5 @@
 import type { Dependencies } from './deps';
+import type { LocalSum } from './local';
 
 export interface CompiledExpr {
   readonly source: string;
@@ -33,6 +34,14 @@ export interface CompiledExpr {
   readonly data32: ReadonlyMap<string, Float32Array>;
   /** which parameters each term of the top-level sum reads (for structure-aware kernels) */
   dependencies(): Dependencies;
+  /** the local form of a sum: per parameter j, the terms that read x_j (structure-aware
+   *  differences, src/features/sums); null when some term's reads cannot be told */
+  localSum(): LocalSum | null;
+  /** float64 sum of the terms that read x_j, at x (an ArgumentError when localSum() is null) */
+  evalLocal(x: ArrayLike<number>, j: number): number;
+  /** WGSL `fn user_local(i: u32) -> f32` (the terms that read p(i)) with its helpers, data
+   *  arrays bound as read-only storage from `dataBinding` in the order of `data32` */
+  wgslLocal(dataBinding: number): string;
 }
 
 export interface CompileOptions {
