@@ -18,8 +18,11 @@ export { linePlot, quiverPlot, barChart, type Series, type Frame, type Bar } fro
 export { ExprFunction, WgslFunction, type WgslSpec, type JsFunction, type DiffFunction, type ExprOptions } from './functions/fn';
 export { ExprError, type Dependencies, type TermDependency } from './expr/index';
 export type { DiffOptions, PointOptions, GradientDetail, FunctionInput, Like, Nest, Detailed, DirectionalOptions } from './features/diff/api';
+export type { Shaped } from './features/diff/api';
+export type { BoundsInput } from './features/diff/bounds';
 export type { DerivativeStatus } from './features/diff/status';
 export type { VerifyReport } from './features/diff/verify';
+export { exprSumsConfig } from './features/sums/config';
 export type { Step, Stencil } from './core/steps';
 export type { DescentOptions, DescentResult } from './features/descent/api';
 export type { Nested, NestedOut, NumericInput } from './core/input';
@@ -40,3 +43,9 @@ export type { NetSpec, GradMethod } from './features/nn/ops';
 export type { NetStep } from './features/nn/steps';
 export type { TrainOptions, TrainResult, TrainProgress, TrainData } from './features/nn/train';
 export type { GradCheckOptions, GradCheckReport, GradCheckElement, NonFiniteElement } from './features/check/gradcheck';
+
+// --- Jacobians and Hessians ---
+export type { JacobianOptions, HessianOptions, ProductOptions, HvpOptions, VectorFunctionInput } from './features/jacobian/api';
+export type { EntriesDetail, CooMatrix } from './features/jacobian/shape';
+export type { SparsityPattern } from './features/jacobian/colouring';
+export type { MatrixCheckOptions, MatrixCheckReport, MatrixCheckElement } from './features/jacobian/check';

@@ -2,6 +2,7 @@
 // (an 'auto' context: WebGPU in float32 when an adapter is found). The sections themselves
 // live in sections.ts and regression.ts; report.ts prints the results, figures.ts draws them.
 import type { Context } from 'numgrad';
+import { curvature, type CurvatureResult } from './curvature';
 import { regressionSection, type RegressionResult } from './regression';
 import {
   derivativeSection, descentSection, directionalSection, gradientSection, partialSection, quiverSection, simpleNetSection, tangentSection,
@@ -25,6 +26,8 @@ export interface ChapterResults {
   simpleNet: SimpleNetResult;
   regression: RegressionResult;
   directional: DirectionalResult;
+  /** the Hessians of x0² + x1² and of Rosenbrock at (1, 1) */
+  curvature: CurvatureResult;
   /** wall time of each section, ms */
   timings: Record<string, number>;
 }
@@ -42,6 +45,7 @@ export const SECTIONS: { [K in keyof Sections]: (c: Contexts) => Promise<Section
   simpleNet: simpleNetSection,
   regression: regressionSection,
   directional: directionalSection,
+  curvature,
 };
 
 /** Runs every section on both contexts, one after another (so each timing is its own). */

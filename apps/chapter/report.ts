@@ -215,8 +215,29 @@ export function directionalText(r: ChapterResults): string {
   ].join('\n');
 }
 
+export function curvatureText(r: ChapterResults): string {
+  const c = cols(r.auto);
+  const rows: string[][] = [];
+  for (const h of r.curvature.cases) {
+    h.exact.forEach((row, i) => row.forEach((e, j) => {
+      if (j < i) return; // symmetric: the upper triangle says it all
+      rows.push([i === 0 && j === 0 ? `${h.name} at (${h.x.join(', ')})` : '', `H[${i}][${j}]`, f64(h.value.cpu[i][j]), c.g(h.value.gpu[i][j]), h.error.gpu[i][j].toExponential(1), String(e)]);
+    }));
+  }
+  return [
+    section(8, 'Curvature: the Hessian (ctx.hessian)'),
+    table(['', '', c.cpu, c.gpu, 'gpu est.', 'exact'], rows),
+    ...r.curvature.cases.map((h) => {
+      const [a, b] = h.eigen;
+      return `  ${h.name}: curvatures ${a.toFixed(1)} and ${b.toFixed(1)} along the principal axes` +
+        (a / b > 10 ? ` (ratio ${(a / b).toFixed(0)}: a narrow valley, which is why plain gradient descent zig-zags there).` : ' (equal: a round bowl, so −∇f points straight at the minimum).');
+    }),
+    '  "gpu est." is the GPU entry\'s error estimate (detail: true): second differences lose more to float32 rounding than first ones.',
+  ].join('\n');
+}
+
 /** The whole report, header to timings; every line fits REPORT_WIDTH columns. */
 export function reportText(r: ChapterResults): string {
-  const text = [header(r.auto), derivativeText(r), partialText(r), gradientText(r), descentText(r), simpleNetText(r), regressionText(r), directionalText(r)].join('\n');
+  const text = [header(r.auto), derivativeText(r), partialText(r), gradientText(r), descentText(r), simpleNetText(r), regressionText(r), directionalText(r), curvatureText(r)].join('\n');
   return wrapProse(text);
 }

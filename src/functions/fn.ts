@@ -26,7 +26,7 @@ export class ExprFunction {
   get n(): number | null {
     return this.expr.n;
   }
-  /** outputs: 1, or several for ctx.fn([...]) or a bare data name outside sums (CPU only for now) */
+  /** outputs: 1, or several for ctx.fn([...]) (ctx.jacobian, jvp, vjp on both paths) or a bare data name outside sums (CPU only for now) */
   get outputs(): number {
     return this.expr.outputs;
   }
@@ -84,8 +84,11 @@ export interface WgslSpec {
   /** named f32 arrays the body reads as `name[i]` (read-only storage buffers; arrayLength works).
    *  Names must not be WGSL keywords, reserved words, builtins or names the harness declares */
   data?: Record<string, ArrayLike<number>>;
-  /** an optional float64 twin of the body for the CPU path and `verify` */
-  cpu?: (x: Float64Array, data: Record<string, ArrayLike<number>>) => number;
+  /** an optional float64 twin of the body for the CPU path and `verify` (with `outputs`: all m outputs as an array) */
+  cpu?: (x: Float64Array, data: Record<string, ArrayLike<number>>) => number | ArrayLike<number>;
+  /** several outputs (a vector-valued function, for ctx.jacobian): the body is then that of
+   *  `fn user_fm(k: u32) -> f32` and returns output k, k in [0, outputs) */
+  outputs?: number;
 }
 
 /** A raw WGSL function body with its data, validated on construction, compiled at first GPU use. */
@@ -99,6 +102,8 @@ export class WgslFunction {
   readonly data: ReadonlyArray<{ name: string; values: Float32Array }>;
   /** the float64 twin of the body, if one was given */
   readonly cpu: WgslSpec['cpu'];
+  /** outputs: 1, or spec.outputs (the body is then `fn user_fm(k: u32) -> f32`) */
+  readonly outputs: number;
   private readonly original: Record<string, ArrayLike<number>>;
   /** the body as compiled: line breaks as \n, so compiler lines are body lines */
   private readonly text: string;
@@ -112,6 +117,10 @@ export class WgslFunction {
     }
     checkBody(spec.body, offLimitNames());
     if (spec.cpu !== undefined && typeof spec.cpu !== 'function') throw new ArgumentError('cpu', 'expected (x, data) => number');
+    if (spec.outputs !== undefined && (!Number.isInteger(spec.outputs) || spec.outputs < 1)) {
+      throw new ArgumentError('outputs', `expected a positive integer number of outputs, got ${String(spec.outputs)}`);
+    }
+    this.outputs = spec.outputs ?? 1;
     this.n = spec.n;
     this.body = spec.body;
     this.text = normalizeLineBreaks(spec.body);
@@ -132,6 +141,9 @@ export class WgslFunction {
       }
       data.push(Object.freeze({ name, values: f }));
     }
+    if (this.outputs > 1 && data.some((d) => d.name === 'k')) {
+      throw new ArgumentError('data', "'k' is the output index of a body with outputs (fn user_fm(k: u32)); rename the array");
+    }
     this.data = Object.freeze(data);
     Object.freeze(this); // what was checked is what compiles
   }
@@ -142,7 +154,17 @@ export class WgslFunction {
       throw new ArgumentError('f', 'WGSL functions need the webgpu backend; give a CPU twin too as ' +
         '`ctx.wgsl({ ..., cpu: (x, data) => number })` to run or check it on the CPU path');
     }
-    return this.cpu(x, this.original);
+    return this.cpu(x, this.original) as number;
+  }
+
+  /** The CPU twin's m outputs at a flat point (a number is one output). */
+  evalCpuOutputs(x: Float64Array): Float64Array {
+    const v = this.cpu ? this.cpu(x, this.original) : this.evalCpu(x);
+    const out = typeof v === 'number' ? Float64Array.of(v) : Float64Array.from(v ?? []);
+    if (out.length !== this.outputs) {
+      throw new ArgumentError('cpu', `the CPU twin returned ${out.length} value(s) but the function has ${this.outputs} output(s)`);
+    }
+    return out;
   }
 
   /** WGSL declarations: the data bindings (from `firstBinding`) and `fn user_f`. Returns the
@@ -152,7 +174,8 @@ export class WgslFunction {
   wgslCode(firstBinding: number): { code: string; bodyLine: number; body: string } {
     const decls = this.data.map((d, k) => `@group(0) @binding(${firstBinding + k}) var<storage, read> ${d.name}: array<f32>;`);
     // `_ = &name;` keeps every data binding in the 'auto' layout even when the body skips one
-    const head = [...decls, 'fn user_f() -> f32 {' + this.data.map((d) => ` _ = &${d.name};`).join('')];
+    const sig = this.outputs > 1 ? 'fn user_fm(k: u32) -> f32 {' : 'fn user_f() -> f32 {';
+    const head = [...decls, sig + this.data.map((d) => ` _ = &${d.name};`).join('')];
     return { code: head.join('\n') + '\n' + this.text + '\n}\n', bodyLine: head.length + 1, body: this.text };
   }
 }
