@@ -7,6 +7,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { serveStatic } from '../support/static-server.mjs';
 
 export const repoRoot = resolve(import.meta.dirname, '../..');
 
@@ -82,8 +83,8 @@ export interface BrowserSession {
   readonly browser: Browser;
   /** ms from launch() to a connected browser */
   readonly launchMs: number;
-  /** Opens `path` (default a blank page); collects page errors and console lines. */
-  open(path?: string): Promise<TestPage>;
+  /** Opens `path` (default a blank page), optionally at a viewport size; collects page errors and console lines. */
+  open(path?: string, viewport?: { width: number; height: number }): Promise<TestPage>;
   close(): Promise<void>;
 }
 
@@ -95,13 +96,19 @@ export interface TestPage {
   readonly console: string[];
 }
 
+/** A built site served as it would be deployed: `root` (e.g. web/dist) with these response headers. */
+export interface Site {
+  root: string;
+  headers?: Record<string, string>;
+}
+
 /**
- * Starts the file server and a Chromium. `webgpu: false` leaves out --enable-unsafe-webgpu,
+ * Starts the file server (the repo's dist/ and web/, or `site`) and a Chromium. `webgpu: false` leaves out --enable-unsafe-webgpu,
  * so navigator.gpu.requestAdapter() returns null (the blocklist), as on a browser without WebGPU.
  */
-export async function startBrowser(opts: { webgpu?: boolean } = {}): Promise<BrowserSession> {
+export async function startBrowser(opts: { webgpu?: boolean; site?: Site } = {}): Promise<BrowserSession> {
   if (!chromiumPath) throw new Error('no chromium executable; run `bash scripts/setup-browser.sh` or set NUMGRAD_CHROMIUM');
-  const server = await serve(repoRoot);
+  const server = opts.site ? await serveStatic(opts.site.root, { headers: opts.site.headers }) : await serve(repoRoot);
   const origin = `http://localhost:${(server.address() as AddressInfo).port}`;
   const t0 = performance.now();
   let browser: Browser;
@@ -120,8 +127,8 @@ export async function startBrowser(opts: { webgpu?: boolean } = {}): Promise<Bro
     origin,
     browser,
     launchMs,
-    async open(path = BLANK_PATH) {
-      const page = await browser.newPage();
+    async open(path = BLANK_PATH, viewport?: { width: number; height: number }) {
+      const page = await browser.newPage(viewport ? { viewport } : {});
       const errors: Error[] = [];
       const lines: string[] = [];
       page.on('pageerror', (e) => errors.push(e));

@@ -1,12 +1,16 @@
 // The browser build in a real browser: headless Chromium with WebGPU on its bundled
 // SwiftShader (/work/shared/BROWSER.md route 1), pages served from localhost. Skips without a
 // chromium (scripts/setup-browser.sh), unless REQUIRE_BROWSER=1, where that fails.
-import { existsSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { parseAst } from 'rollup/parseAst';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserRequired, chromiumPath, repoRoot, startBrowser, type BrowserSession } from '../helpers/browser';
+import { browserRequired, chromiumPath, repoRoot, startBrowser, type BrowserSession, type TestPage } from '../helpers/browser';
+import { audit } from '../support/page-audit';
+import { STRICT_CSP } from '../support/static-server.mjs';
 import { expectAllclose } from '../helpers/allclose';
 import { rng, seedFromEnv, uniform } from '../helpers/random';
 
@@ -88,58 +92,41 @@ const BOOK = {
   loss: 0.9280682857864075, // with the 8-digit weights the page uses
   dW: [[0.21924763, 0.14356247, -0.36281009], [0.32887144, 0.2153437, -0.54421514]],
 };
-const ALL_OK = { derivative: 'ok', gradient: 'ok', descent: 'ok', simpleNet: 'ok', playground: 'ok' };
 
-/** Opens the demo page, waits for it to finish, and reads what it published on window.numgradDemo. */
-async function openDemo(s: BrowserSession, path: string) {
-  const tp = await s.open(path);
-  await tp.page.waitForSelector('body[data-state]', { timeout: 30_000 });
-  const state = await tp.page.getAttribute('body', 'data-state');
-  const line = (await tp.page.textContent('#backend')) ?? '';
-  const sections = await tp.page.$$eval('section', (els) => els.map((e) => `${e.id}: ${e.getAttribute('data-state')}: ${e.querySelector('.status')?.textContent}`));
-  console.log(`[browser] demo${path.includes('?') ? ` ${path}` : ''}: ${line}\n  ${sections.join('\n  ')}`);
-  // the contexts themselves do not serialise; everything else is plain numbers and strings
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const d: any = await tp.page.evaluate(() => {
-    const { ctx, cpu, ...rest } = (window as any).numgradDemo ?? {}; // eslint-disable-line @typescript-eslint/no-explicit-any
-    return rest;
-  });
-  return { tp, state, line, d };
+/** Module specifiers and suspicious names in a file and the chunks it imports, transitively. */
+function scan(entry: string): { files: string[]; offending: string[] } {
+  const seen = new Set<string>();
+  const offending: string[] = [];
+  const visit = (file: string): void => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    const rel = file.slice(repoRoot.length + 1);
+    // An AST, not a grep: comments may say "Dawn", code may not.
+    const ast = parseAst(readFileSync(file, 'utf8'));
+    const walk = (node: unknown): void => {
+      if (!node || typeof node !== 'object') return;
+      if (Array.isArray(node)) return node.forEach(walk);
+      const n = node as { type?: string; source?: { type: string; value?: unknown }; value?: unknown; name?: unknown };
+      if (n.type === 'ImportDeclaration' || n.type === 'ExportAllDeclaration' || n.type === 'ExportNamedDeclaration' || n.type === 'ImportExpression') {
+        if (n.source) {
+          const spec = n.source.type === 'Literal' ? n.source.value : undefined;
+          if (typeof spec !== 'string') offending.push(`${rel}: import() of a computed specifier`);
+          else if (spec.startsWith('.')) visit(join(dirname(file), spec));
+          else offending.push(`${rel}: imports '${spec}'`); // a browser bundle imports nothing bare
+        }
+      }
+      for (const s of [n.value, n.name]) if (typeof s === 'string' && /dawn/i.test(s)) offending.push(`${rel}: mentions ${JSON.stringify(s)}`);
+      if (n.type === 'TemplateElement' && /dawn/i.test(JSON.stringify(n.value))) offending.push(`${rel}: template mentions dawn`);
+      for (const [k, v] of Object.entries(node)) if (k !== 'source') walk(v);
+    };
+    walk(ast);
+  };
+  visit(entry);
+  return { files: [...seen], offending };
 }
+const scanFile = scan;
 
 describe('browser bundle', () => {
-  /** Module specifiers and suspicious names in a file and the chunks it imports, transitively. */
-  function scan(entry: string): { files: string[]; offending: string[] } {
-    const seen = new Set<string>();
-    const offending: string[] = [];
-    const visit = (file: string): void => {
-      if (seen.has(file)) return;
-      seen.add(file);
-      const rel = file.slice(repoRoot.length + 1);
-      // An AST, not a grep: comments may say "Dawn", code may not.
-      const ast = parseAst(readFileSync(file, 'utf8'));
-      const walk = (node: unknown): void => {
-        if (!node || typeof node !== 'object') return;
-        if (Array.isArray(node)) return node.forEach(walk);
-        const n = node as { type?: string; source?: { type: string; value?: unknown }; value?: unknown; name?: unknown };
-        if (n.type === 'ImportDeclaration' || n.type === 'ExportAllDeclaration' || n.type === 'ExportNamedDeclaration' || n.type === 'ImportExpression') {
-          if (n.source) {
-            const spec = n.source.type === 'Literal' ? n.source.value : undefined;
-            if (typeof spec !== 'string') offending.push(`${rel}: import() of a computed specifier`);
-            else if (spec.startsWith('.')) visit(join(dirname(file), spec));
-            else offending.push(`${rel}: imports '${spec}'`); // a browser bundle imports nothing bare
-          }
-        }
-        for (const s of [n.value, n.name]) if (typeof s === 'string' && /dawn/i.test(s)) offending.push(`${rel}: mentions ${JSON.stringify(s)}`);
-        if (n.type === 'TemplateElement' && /dawn/i.test(JSON.stringify(n.value))) offending.push(`${rel}: template mentions dawn`);
-        for (const [k, v] of Object.entries(node)) if (k !== 'source') walk(v);
-      };
-      walk(ast);
-    };
-    visit(entry);
-    return { files: [...seen], offending };
-  }
-
   it('dist/browser.js and every chunk it imports never import the webgpu package or mention Dawn', () => {
     expect(existsSync(bundle), BUILD_HINT).toBe(true);
     const { files, offending } = scan(bundle);
@@ -190,68 +177,6 @@ describeBrowser('browser: WebGPU on SwiftShader', () => {
     expect(r.grad).toHaveLength(2);
     for (const [i, want] of [6, 8].entries()) expect(Math.abs(r.grad![i]! - want) / want).toBeLessThanOrEqual(1e-4);
   });
-
-  it('the demo page (web/index.html) shows the book\'s chapter-4 numbers on WebGPU, float64 beside them, and reports a bad expression inline', async () => {
-    const { tp, state, line, d } = await openDemo(s, '/web/index.html');
-    if (process.env.NUMGRAD_SCREENSHOT) await tp.page.screenshot({ path: process.env.NUMGRAD_SCREENSHOT, fullPage: true });
-    expect(tp.errors.map(String)).toEqual([]);
-    expect(state).toBe('done');
-    expect(line).toMatch(/^backend: webgpu — /);
-    expect(d.backend).toBe('webgpu');
-    expect(d.sections).toEqual(ALL_OK);
-    // the charts: the CLI demo's figure builders, drawn from the same results, with no NaN coordinates
-    const charts = await tp.page.$$eval('img.chart', (els) => els.map((e) => {
-      const img = e as HTMLImageElement;
-      return { alt: img.alt, svg: decodeURIComponent(img.src.slice(img.src.indexOf(',') + 1)) };
-    }));
-    expect(charts.map((c) => c.alt)).toEqual(['f(x) and its tangents at 5 and 10', 'quiver plot of minus the gradient', 'gradient descent paths', 'distance from the minimum per step']);
-    for (const c of charts) expect(c.svg, c.alt).toMatch(/^<svg[^]*<\/svg>\s*$/);
-    for (const c of charts) expect(c.svg, c.alt).not.toMatch(/NaN|Infinity/);
-    expect(charts[1].svg).toContain('(webgpu, one batched call)');
-    expect((charts[1].svg.match(/<path /g) ?? []).length).toBe(324); // one arrow per grid point
-
-    // float32 on the device: the book's values to ~1e-4; float64 beside them: the book's printed digits
-    expectAllclose(d.derivative.page, [0.2, 0.3], { rtol: 1e-4, atol: 0 }, 'derivative (webgpu)');
-    expectAllclose(d.derivative.cpu, BOOK.derivative, { rtol: 1e-12, atol: 0 }, 'derivative (cpu)');
-    expect(d.derivative.page).not.toEqual(d.derivative.cpu); // really float32, not the CPU path twice
-    expectAllclose(d.gradient.page, BOOK.gradient, { rtol: 1e-4, atol: 1e-4 }, 'gradient (webgpu)');
-    expectAllclose(d.gradient.cpu, BOOK.gradient, { rtol: 1e-9, atol: 1e-9 }, 'gradient (cpu)');
-
-    // descent: lr 0.1 converges, lr 10 diverges (the GPU overflows and stops), lr 1e-10 barely moves
-    const [g01, g10, gTiny] = d.descent.page;
-    expect(Math.hypot(...g01.x)).toBeLessThan(1e-6);
-    expect([g01.diverged, g10.diverged, gTiny.diverged]).toEqual([false, true, false]);
-    expectAllclose(gTiny.x, [-3, 4], { rtol: 1e-6, atol: 0 }, 'lr 1e-10 (webgpu)');
-    const [c01, c10, cTiny] = d.descent.cpu;
-    expectAllclose(c01.x, BOOK.descent[0], { rtol: 1e-6, atol: 0 }, 'lr 0.1 (cpu)');
-    expectAllclose(c10.x, BOOK.descent[1], { rtol: 1e-6, atol: 0 }, 'lr 10 (cpu)');
-    expectAllclose(cTiny.x, BOOK.descent[2], { rtol: 1e-8, atol: 0 }, 'lr 1e-10 (cpu)');
-    expect(c10.diverged && c10.vanishedSteps > 0).toBe(true); // x ± 1e-4 rounds to x once |x| is huge
-
-    expect(Math.abs(d.simpleNet.page.loss - BOOK.loss) / BOOK.loss).toBeLessThanOrEqual(1e-5);
-    expect(Math.abs(d.simpleNet.cpu.loss - BOOK.loss) / BOOK.loss).toBeLessThanOrEqual(1e-12);
-    expectAllclose(d.simpleNet.page.dW, BOOK.dW, { rtol: 1e-4, atol: 1e-5 }, 'dW (webgpu)');
-    expectAllclose(d.simpleNet.cpu.dW, BOOK.dW, { rtol: 1e-6, atol: 1e-7 }, 'dW (cpu)');
-    expect([d.simpleNet.page.gradCheckOk, d.simpleNet.cpu.gradCheckOk]).toEqual([true, true]);
-
-    // the playground's first run: sin(x0)·x1² at (1, 2). SwiftShader's sin is approximate (WGSL
-    // allows an absolute 2⁻¹¹), so the GPU differentiates a slightly different function: its
-    // derivative is ~7e-4 off the float64 one, beyond the ladder's error estimate, and verify
-    // (estimate-based since the step ladder) says so on this adapter; on lavapipe it passes
-    expect(d.playground).toMatchObject({ expr: 'sin(x0)*x1^2', x: [1, 2], error: null, gradCheckOk: true });
-    expect(typeof d.playground.verifyOk).toBe('boolean');
-    expectAllclose(d.playground.gradient, [4 * Math.cos(1), 4 * Math.sin(1)], { rtol: 2e-3, atol: 0 }, 'playground gradient');
-
-    // a bad expression: the column, inline, and the page carries on
-    await tp.page.fill('#expr', 'x0^2 + * x1');
-    await tp.page.press('#expr', 'Enter');
-    await tp.page.waitForFunction(() => (window as any).numgradDemo.playground?.error, null, { timeout: 10_000 });
-    const bad = await tp.page.evaluate(() => (window as any).numgradDemo.playground.error);
-    expect(bad).toMatchObject({ name: 'ExprError', column: 8 });
-    expect(await tp.page.textContent('#play-result')).toMatch(/column 8/);
-    expect(await tp.page.getAttribute('#expr', 'aria-invalid')).toBe('true');
-    expect(tp.errors.map(String)).toEqual([]);
-  });
 });
 
 describeBrowser('browser: no WebGPU (launched without --enable-unsafe-webgpu)', () => {
@@ -274,15 +199,480 @@ describeBrowser('browser: no WebGPU (launched without --enable-unsafe-webgpu)', 
     expect(r.fallbackReason).toMatch(/no WebGPU adapter/);
     expect(Math.abs(r.sum - reference) / reference).toBeLessThanOrEqual(1e-12); // float64 path
   });
+});
 
-  it('the demo page falls back to the CPU path, says why, and finishes every section with float64 numbers', async () => {
-    const { tp, state, line, d } = await openDemo(s, '/web/index.html');
-    expect(tp.errors.map(String)).toEqual([]);
-    expect(state).toBe('done');
+// ─── The demo page: built by `npm run build:web`, served from web/dist with a strict CSP ───
+
+const webDist = join(repoRoot, 'web/dist');
+const SHOTS = join(repoRoot, 'test-results/browser');
+const CSP_SITE = { root: webDist, headers: { 'content-security-policy': STRICT_CSP } };
+const PANELS = ['tangent', 'steps', 'quiver', 'descent', 'simpleNet', 'training', 'regression', 'curvature', 'playground'];
+const ALL_DONE = Object.fromEntries(PANELS.map((k) => [k, 'ok']));
+
+/** `npm run build:web` (vite → web/dist), once per run of this file. */
+let built: Promise<void> | null = null;
+function buildWeb(): Promise<void> {
+  built ??= (async () => {
+    const t0 = performance.now();
+    execFileSync(join(repoRoot, 'node_modules/.bin/vite'), ['build', '--config', 'web/vite.config.js', '--logLevel', 'warn'], { cwd: repoRoot, stdio: 'inherit' });
+    console.log(`[browser] build:web (vite) in ${(performance.now() - t0).toFixed(0)} ms`);
+  })();
+  return built;
+}
+
+/** Console lines of type error, and CSP violations the page saw. */
+const problems = (tp: TestPage) => [...tp.errors.map(String), ...tp.console.filter((l) => l.startsWith('error:'))];
+
+/** Opens the page and waits until every panel has drawn (or the page gave up). */
+async function openPage(s: BrowserSession, query = '', viewport = { width: 1280, height: 900 }) {
+  const tp = await s.open(`/${query}`, viewport);
+  await tp.page.waitForSelector('body[data-state="done"]', { timeout: 120_000 });
+  const line = (await tp.page.textContent('#backend')) ?? '';
+  const sections = await tp.page.$$eval('section', (els) => els.map((e) => `${e.id}: ${e.getAttribute('data-state')}: ${e.querySelector('.status')?.textContent}`));
+  console.log(`[browser] page /${query} at ${viewport.width} px: ${line}\n  ${sections.join('\n  ')}`);
+  const states = await tp.page.evaluate(() => (window as any).numgradDemo.sections); // eslint-disable-line @typescript-eslint/no-explicit-any
+  return { tp, line, states };
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Any = any;
+/** A panel's published state (window.numgradDemo.panels[key]), functions left out. */
+const panel = (p: Page, key: string): Promise<Any> => p.evaluate((k) => JSON.parse(JSON.stringify((window as Any).numgradDemo.panels[k])), key);
+
+/** Runs `act`, then waits until the panel has finished at least one more update and is idle. */
+async function after(p: Page, key: string, act: () => Promise<unknown>): Promise<Any> {
+  const before: number = await p.evaluate((k) => (window as Any).numgradDemo.panels[k].seq, key);
+  await act();
+  try {
+    await p.waitForFunction(([k, s]) => { const q = (window as Any).numgradDemo.panels[k as string]; return q.seq > (s as number) && !q.busy; }, [key, before], { timeout: 30_000 });
+  } catch (e) {
+    const q = await panel(p, key);
+    throw new Error(`${key}: no finished update after the action (seq ${before} → ${q.seq}, busy ${q.busy}, error ${q.error})`, { cause: e });
+  }
+  return panel(p, key);
+}
+
+/** Viewport coordinates of the data point (x, y) on a panel's chart, scrolled into view first. */
+const pointAt = (p: Page, key: string, x: number, y: number): Promise<[number, number]> => p.evaluate(([k, a, b]) => {
+  document.querySelector(`#${k} svg.chart`)!.scrollIntoView({ block: 'center' });
+  return (window as Any).numgradDemo.panels[k as string].toClient(a, b);
+}, [key, x, y] as const);
+
+/** Moves a range input to `value` as a user would (input event), by keyboard where `keys` is given. */
+const slide = (p: Page, sel: string, value: number) => p.evaluate(([q, v]) => {
+  const e = document.querySelector(q as string) as HTMLInputElement;
+  e.value = String(v);
+  e.dispatchEvent(new Event('input', { bubbles: true }));
+}, [sel, value] as const);
+
+/** |a − b| ≤ atol + rtol·|b|, with a message naming what was compared. */
+function close(a: number, b: number, rtol: number, atol: number, what: string): void {
+  expect(Math.abs(a - b), `${what}: ${a} vs ${b} (rtol ${rtol}, atol ${atol})`).toBeLessThanOrEqual(atol + rtol * Math.abs(b));
+}
+
+/** Softmax cross-entropy of the book's simpleNet, and its exact dW, in float64 here (the oracle). */
+function simpleNetOracle(W: number[][], x: number[], t: number[]) {
+  const z = [0, 1, 2].map((j) => x[0]! * W[0]![j]! + x[1]! * W[1]![j]!);
+  const m = Math.max(...z);
+  const e = z.map((v) => Math.exp(v - m));
+  const s = e.reduce((a, b) => a + b, 0);
+  const y = e.map((v) => v / s);
+  const loss = -t.reduce((a, tj, j) => a + tj * Math.log(y[j]! + 1e-7), 0);
+  // d/dz of −Σ t log(y + 1e-7): yⱼ·Σₖ tₖ yₖ/(yₖ+1e-7) − tⱼ yⱼ/(yⱼ+1e-7)
+  const q = t.map((tk, k) => (tk * y[k]!) / (y[k]! + 1e-7));
+  const sq = q.reduce((a, b) => a + b, 0);
+  const dz = y.map((yj, j) => yj * sq - q[j]!);
+  return { loss, dW: [0, 1].map((i) => dz.map((d) => x[i]! * d)) };
+}
+
+describeBrowser('the demo page (npm run build:web) under a strict CSP, on WebGPU', () => {
+  let s: BrowserSession;
+  let tp: TestPage;
+  let loaded: Awaited<ReturnType<typeof openPage>>;
+  const times: Record<string, number[]> = {};
+  beforeAll(async () => {
+    await buildWeb();
+    s = await startBrowser({ site: CSP_SITE });
+    loaded = await openPage(s);
+    tp = loaded.tp;
+  }, 240_000);
+  afterAll(async () => {
+    await s?.close();
+  });
+
+  it('web/dist is a static build with no Dawn, no node: and no bare imports, and no inline script or style', () => {
+    const assets = readdirSync(join(webDist, 'assets')).filter((f) => f.endsWith('.js'));
+    expect(assets.length).toBeGreaterThan(0);
+    for (const a of assets) {
+      const { offending } = scanFile(join(webDist, 'assets', a));
+      expect(offending, offending.join('\n')).toEqual([]);
+    }
+    const html = readFileSync(join(webDist, 'index.html'), 'utf8');
+    expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/); // every script is a file
+    expect(html).not.toMatch(/<style|\sstyle=|\son[a-z]+=/i); // no inline style, no inline handler
+  });
+
+  it('loads on WebGPU under script-src \'self\': the badge, every panel drawn, the book\'s numbers, no console errors', async () => {
+    const res = await fetch(`${s.origin}/`);
+    expect(res.headers.get('content-security-policy')).toBe(STRICT_CSP);
+    const o = loaded;
+    expect(problems(tp)).toEqual([]);
+    expect(o.line).toMatch(/^backend: webgpu — /);
+    expect(o.states).toEqual(ALL_DONE);
+    await mkdir(SHOTS, { recursive: true });
+    await tp.page.screenshot({ path: join(SHOTS, 'desktop.png'), fullPage: true });
+    console.log(`[browser] screenshot ${join(SHOTS, 'desktop.png')}`);
+
+    // the book's numbers: float32 on the device to ~1e-4, the float64 CPU at h = 1e-4 to its printed digits
+    const t = await panel(tp.page, 'tangent');
+    expectAllclose(t.book.map((b: Any) => b.gpu), [0.2, 0.3], { rtol: 1e-4, atol: 0 }, 'numerical_diff (webgpu)');
+    expect(t.book.map((b: Any) => b.cpu)).toEqual(BOOK.derivative); // bit for bit
+    expect(await tp.page.textContent('#tangent')).toContain('0.1999999999990898'); // printed in full
+    const d = await panel(tp.page, 'descent');
+    expect(Math.hypot(...d.last.x)).toBeLessThan(1e-6); // lr 0.1 from (−3, 4): the book's −6.1e-10, 8.1e-10
+    const n = await panel(tp.page, 'simpleNet');
+    close(n.last.loss, BOOK.loss, 1e-5, 0, 'simpleNet loss (webgpu)');
+    expectAllclose(n.last.dW, BOOK.dW, { rtol: 1e-4, atol: 1e-5 }, 'simpleNet dW (webgpu)');
+    const c = await panel(tp.page, 'curvature');
+    expect(c.available).toBe(true); // ctx.hessian (the Jacobian issue)
+    expectAllclose(c.last.H, [[42, -20], [-20, 10]], { rtol: 1e-3, atol: 1e-3 }, 'Hessian at (1, 1) (analytic)');
+  });
+
+  it('tangent: dragging on the chart and the keyboard move x; the slope is 0.02x + 0.1 and matches the CPU within float32 tolerance', async () => {
+    const p = tp.page;
+    await after(p, 'tangent', () => p.click('#tangent-verify'));
+    // drag from x = 3 to x = 14 on the plot: pointer events, as a mouse would
+    const [ax, ay] = await pointAt(p, 'tangent', 3, 0);
+    const [bx] = await pointAt(p, 'tangent', 14, 0);
+    const r = await after(p, 'tangent', async () => {
+      await p.mouse.move(ax, ay);
+      await p.mouse.down();
+      for (let i = 1; i <= 5; i++) await p.mouse.move(ax + ((bx - ax) * i) / 5, ay);
+      await p.mouse.up();
+    });
+    expect(r.last.x).toBeCloseTo(14, 0);
+    for (const pt of [r.last]) {
+      close(pt.slope, 0.02 * pt.x + 0.1, 1e-4, 1e-6, `tangent slope at ${pt.x} (analytic)`);
+      close(pt.slope, pt.cpu, 1e-4, 1e-6, `tangent slope at ${pt.x} (cpu float64)`);
+      expect(Math.abs(pt.slope - pt.cpu)).toBeLessThanOrEqual(2 * pt.error + 1e-6); // within the GPU's own estimate
+    }
+    // keyboard: the slider is focusable and arrow keys step it by 0.1
+    await p.focus('#tangent-x');
+    const k = await after(p, 'tangent', () => p.keyboard.press('ArrowRight'));
+    expect(k.last.x).toBeCloseTo(r.last.x + 0.1, 6);
+    close(k.last.slope, 0.02 * k.last.x + 0.1, 1e-4, 1e-6, 'tangent slope after ArrowRight');
+    expect(await p.textContent('#tangent .verify-out')).toMatch(/CPU \(float64\)/);
+    times.tangent = (await panel(p, 'tangent')).times.slice(1);
+  });
+
+  it('choosing h: float32 and float64 error curves are U-shaped with the bottom at a larger h in float32; the slider reaches the book\'s 1e-50', async () => {
+    const p = tp.page;
+    const q = await after(p, 'steps', () => p.click('#steps-verify'));
+    const e = Math.E;
+    // independent of numgrad: the error of exp's central difference is ≈ h²e/6 for large h
+    const big = q.curve.h.findIndex((hh: number) => hh === 0.1);
+    close(q.curve.cpu[big], (0.01 * e) / 6, 0.01, 0, 'float64 error at h = 0.1 (truncation h²e/6)');
+    expect(q.best.cpu.err).toBeLessThan(1e-9);
+    expect(q.best.gpu.err).toBeGreaterThan(1e-7); // float32 cannot do better than ~ε^(2/3)
+    expect(q.best.gpu.err).toBeLessThan(1e-3);
+    expect(q.best.gpu.h).toBeGreaterThan(q.best.cpu.h); // ∛ε: 5e-3 for float32, 6e-6 for float64
+    close(q.ladder.cpu.value, e, 1e-10, 0, 'step ladder (cpu)');
+    expect(Math.abs(q.ladder.gpu.value - e)).toBeLessThanOrEqual(1e-3); // float32, SwiftShader's approximate exp
+    // h = 1e-4 by the slider
+    let r = await after(p, 'steps', () => slide(p, '#steps-h', -4));
+    close(r.last.cpu.value, e, 1e-7, 0, 'float64 at h = 1e-4');
+    close(r.last.gpu.value, r.last.cpu.value, 0, 4 * ((4 * 2 ** -24 * e) / 1e-4 + 1e-8), 'float32 vs float64 at h = 1e-4 (rounding 4εf/h)');
+    // the book's h = 1e-50: vanishes against x = 1 in float64 (x ± h == x: the quotient is 0)
+    r = await after(p, 'steps', () => slide(p, '#steps-h', -50));
+    expect(r.last.cpu.value).toBe(0);
+    expect(r.last.cpu.vanished).toBe(true);
+    expect(r.last.gpu.value === 0 || r.last.gpu.message !== null).toBe(true); // 1e-50 is 0 in float32
+    expect(await p.textContent('#steps')).toMatch(/1e-50/);
+    // keyboard
+    await p.focus('#steps-h');
+    r = await after(p, 'steps', () => p.keyboard.press('End'));
+    expect(r.last.k).toBe(0);
+    times.steps = (await panel(p, 'steps')).times.slice(1);
+  });
+
+  it('quiver: an edited expression redraws all 324 arrows from GPU gradients that match the analytic ones and the CPU; a bad one is reported inline and keeps the picture', async () => {
+    const p = tp.page;
+    await after(p, 'quiver', () => p.click('#quiver-verify'));
+    let r = await after(p, 'quiver', async () => { await p.fill('#quiver-expr', 'x0^2 + 3*x1^2'); await p.press('#quiver-expr', 'Enter'); });
+    expect(r.last.expr).toBe('x0^2 + 3*x1^2');
+    expect(r.last.points).toHaveLength(324);
+    expectAllclose(r.last.grad, r.last.points.map(([a, b]: number[]) => [2 * a!, 6 * b!]), { rtol: 1e-4, atol: 1e-4 }, 'quiver (analytic)');
+    expectAllclose(r.last.grad, r.last.cpu, { rtol: 1e-4, atol: 1e-4 }, 'quiver (cpu float64)');
+    expect(await p.$$eval('#quiver svg.chart path', (els) => els.length)).toBeGreaterThanOrEqual(324);
+    r = await after(p, 'quiver', async () => { await p.fill('#quiver-expr', 'x0^2 + * x1'); await p.press('#quiver-expr', 'Enter'); });
+    expect(r.bad).toMatchObject({ name: 'ExprError', column: 8 });
+    expect(r.last.expr).toBe('x0^2 + 3*x1^2'); // the last good picture stays
+    expect(await p.getAttribute('#quiver-expr', 'aria-invalid')).toBe('true');
+    expect(await p.textContent('#quiver-msg')).toMatch(/column 8/);
+    // a preset button: Rosenbrock-like, gradients up to ~60 (polynomial, so float32-accurate;
+    // SwiftShader's sin/cos are approximate, which shows in verify, not here)
+    r = await after(p, 'quiver', () => p.click('#quiver .presets button:nth-of-type(4)'));
+    expect(r.last.expr).toBe('(1 - x0)^2 + 5*(x1 - x0^2)^2');
+    expect(await p.getAttribute('#quiver-expr', 'aria-invalid')).toBeNull();
+    const rosen = ([a, b]: number[]) => [-2 * (1 - a!) - 20 * a! * (b! - a! * a!), 10 * (b! - a! * a!)];
+    expectAllclose(r.last.grad, r.last.points.map(rosen), { rtol: 1e-4, atol: 1e-3 }, 'quiver Rosenbrock-like (analytic)');
+    expectAllclose(r.last.grad, r.last.cpu, { rtol: 1e-4, atol: 1e-3 }, 'quiver Rosenbrock-like (cpu float64)');
+    times.quiver = (await panel(p, 'quiver')).times.slice(2);
+  });
+
+  it('descent: a click sets the start; lr 1e-10, 0.1, 0.9, 1.05 and 10 behave as (1 − 2·lr)ᵏ says, on the GPU as on the CPU, and leaving the frame is noted', async () => {
+    const p = tp.page;
+    await after(p, 'descent', () => p.click('#descent-verify'));
+    const [cx, cy] = await pointAt(p, 'descent', 1, 1.5);
+    let r = await after(p, 'descent', () => p.mouse.click(cx, cy));
+    const start: number[] = r.last.start;
+    expect(start[0]).toBeCloseTo(1, 1);
+    expect(start[1]).toBeCloseTo(1.5, 1);
+    const LR_INDEX = { 1e-10: 0, 0.1: 2, 0.9: 5, 1.05: 6, 10: 7 } as const;
+    const seen: Record<string, Any> = {};
+    for (const [lr, i] of Object.entries(LR_INDEX)) {
+      r = await after(p, 'descent', () => slide(p, '#descent-lr', i));
+      expect(r.last.lr).toBe(Number(lr));
+      seen[lr] = r.last;
+    }
+    // x_k = (1 − 2·lr)^k · x₀ for the exact gradient of x0² + x1² (the oracle)
+    const exact = (lr: number, k: number) => start.map((v) => (1 - 2 * lr) ** k * v);
+    expectAllclose(seen['1e-10'].x, start, { rtol: 1e-7, atol: 0 }, 'lr 1e-10 barely moves (webgpu)');
+    expect(Math.hypot(...seen['0.1'].x)).toBeLessThan(1e-6);
+    expectAllclose(seen['0.9'].history[5], exact(0.9, 5), { rtol: 1e-4, atol: 1e-6 }, 'lr 0.9, step 5 (analytic)');
+    expect(Math.sign(seen['0.9'].history[1][0])).toBe(-Math.sign(start[0]!)); // zig-zag
+    expect(Math.hypot(...seen['0.9'].x)).toBeLessThan(1e-6); // 0.8¹⁰⁰
+    expectAllclose(seen['1.05'].history[10], exact(1.05, 10), { rtol: 1e-3, atol: 0 }, 'lr 1.05, step 10 (analytic)');
+    expect(Math.sign(seen['1.05'].history[1][0])).toBe(-Math.sign(start[0]!));
+    expect(seen['1.05'].left).toMatch(/leaves the frame at step \d+/);
+    expect(seen['10'].diverged).toBe(true);
+    expect(seen['10'].left).toMatch(/leaves the frame/);
+    for (const lr of ['1e-10', '0.1', '0.9']) expectAllclose(seen[lr].x, seen[lr].cpu.x, { rtol: 1e-4, atol: 1e-6 }, `lr ${lr} (cpu float64)`);
+    // |1 − 2·lr| = 1.1: every step amplifies float32's rounding and the gradient's ~1e-5 error, so the paths part slowly
+    expectAllclose(seen['1.05'].history.slice(0, 30), seen['1.05'].cpu.history.slice(0, 30), { rtol: 1e-3, atol: 1e-6 }, 'lr 1.05, 30 steps (cpu float64)');
+    expect(seen['10'].cpu.diverged).toBe(true);
+    expect(await p.textContent('#descent .note')).toMatch(/leaves the frame/);
+    // typed start point (keyboard users): a number input
+    r = await after(p, 'descent', async () => { await p.fill('#descent-x0', '0.5'); });
+    expect(r.last.start[0]).toBe(0.5);
+    times.descent = (await panel(p, 'descent')).times.slice(1);
+  });
+
+  it('SimpleNet: editing W recomputes loss and dW on the GPU, equal to softmax cross-entropy computed here and to the CPU', async () => {
+    const p = tp.page;
+    await after(p, 'simpleNet', () => p.click('#simpleNet-verify'));
+    const r = await after(p, 'simpleNet', () => p.fill('#snet-w00', '1.5'));
+    const W = [[1.5, 0.9977393, 0.84668094], [0.85557411, 0.03563661, 0.69422093]];
+    expect(r.last.W).toEqual(W);
+    const o = simpleNetOracle(W, [0.6, 0.9], [0, 0, 1]);
+    close(r.last.loss, o.loss, 1e-5, 0, 'loss (oracle)');
+    expectAllclose(r.last.dW, o.dW, { rtol: 1e-3, atol: 1e-5 }, 'numerical dW on the GPU (oracle)');
+    expectAllclose(r.last.backprop, o.dW, { rtol: 1e-9, atol: 1e-12 }, 'backprop dW on the CPU (oracle)');
+    expectAllclose(r.last.dW, r.last.cpu.dW, { rtol: 1e-3, atol: 1e-5 }, 'dW (cpu float64)');
+    // a blank weight: said, nothing recomputed
+    await p.fill('#snet-w11', '');
+    expect(await p.getAttribute('#snet-w11', 'aria-invalid')).toBe('true');
+    await after(p, 'simpleNet', () => p.fill('#snet-w11', '0.2'));
+    times.simpleNet = (await panel(p, 'simpleNet')).times.slice(1);
+  });
+
+  it('training: each press trains both nets further; numerical and backprop curves agree, the loss falls, and the GPU gradient matches the CPU', async () => {
+    const p = tp.page;
+    let r = await after(p, 'training', () => p.click('#training-verify'));
+    const first = r.last.loss.back;
+    r = await after(p, 'training', () => p.click('#train-more'));
+    r = await after(p, 'training', () => p.click('#train-more'));
+    expect(r.last.steps).toBe(150);
+    expect(r.last.lossNum).toHaveLength(150);
+    expectAllclose(r.last.lossNum, r.last.lossBack, { rtol: 1e-2, atol: 1e-3 }, 'numerical vs backprop training curves');
+    expect(r.last.loss.back).toBeLessThan(first);
+    expect(r.last.acc.back).toBeGreaterThan(0.45); // chance is 1/3
+    expectAllclose(r.last.cpu.gpuB2, r.last.cpu.b2, { rtol: 1e-3, atol: 1e-4 }, '∂L/∂b2 (cpu float64)');
+    expectAllclose(r.last.cpu.gpuW2, r.last.cpu.W2, { rtol: 1e-3, atol: 1e-4 }, '∂L/∂W2 (cpu float64)');
+    r = await after(p, 'training', () => p.click('#train-reset'));
+    expect(r.last.steps).toBe(0);
+    times.training = (await panel(p, 'training')).times.slice(1);
+  });
+
+  it('BGD vs SGD: both learning-rate sliders redraw the paths; GPU θ matches the CPU and BGD nears θ*', async () => {
+    const p = tp.page;
+    await after(p, 'regression', () => p.click('#regression-verify'));
+    const r = await after(p, 'regression', () => slide(p, '#bgd-lr', 4));
+    expect(r.last.lb).toBe(1.5);
+    const q = await after(p, 'regression', () => slide(p, '#sgd-lr', 1));
+    expect(q.last.ls).toBe(0.03);
+    expectAllclose(q.last.bgd.theta, q.last.cpu.bgd, { rtol: 1e-3, atol: 1e-4 }, 'BGD θ (cpu float64)');
+    expectAllclose(q.last.sgd.theta, q.last.cpu.sgd, { rtol: 1e-3, atol: 1e-4 }, 'SGD θ (cpu float64)');
+    expectAllclose(q.last.bgd.theta, q.last.star, { rtol: 0, atol: 0.05 }, 'BGD near θ*');
+    expect(q.last.bgd.history).toHaveLength(11);
+    times.regression = (await panel(p, 'regression')).times.slice(1);
+  });
+
+  it('curvature: a click moves the point; the GPU Hessian equals the analytic one and the CPU; a bad expression is reported', async () => {
+    const p = tp.page;
+    await after(p, 'curvature', () => p.click('#curvature-verify'));
+    const [cx, cy] = await pointAt(p, 'curvature', 0, 0.5);
+    const r = await after(p, 'curvature', () => p.mouse.click(cx, cy));
+    const [a, b] = r.last.x;
+    expect(a).toBeCloseTo(0, 1);
+    expect(b).toBeCloseTo(0.5, 1);
+    // f = (1 − a)² + 5(b − a²)²: ∂²/∂a² = 2 − 20b + 60a², ∂²/∂a∂b = −20a, ∂²/∂b² = 10 (written here)
+    const exact = [[2 - 20 * b + 60 * a * a, -20 * a], [-20 * a, 10]];
+    expectAllclose(r.last.H, exact, { rtol: 1e-3, atol: 1e-3 }, 'Hessian (analytic)');
+    expectAllclose(r.last.H, r.last.cpu, { rtol: 1e-3, atol: 1e-3 }, 'Hessian (cpu float64)');
+    expectAllclose(r.last.cpu, exact, { rtol: 1e-7, atol: 1e-7 }, 'Hessian on the CPU (analytic)');
+    expect(Math.sign(r.last.eigen[0]) * Math.sign(r.last.eigen[1])).toBe(-1); // a saddle at (0, 0.5)
+    expect(await p.textContent('#curvature')).toMatch(/saddle/);
+    const q = await after(p, 'curvature', async () => { await p.fill('#hess-expr', 'x0^2 + ) x1'); await p.press('#hess-expr', 'Enter'); });
+    expect(q.bad).toMatchObject({ name: 'ExprError' });
+    expect(await p.getAttribute('#hess-expr', 'aria-invalid')).toBe('true');
+    await after(p, 'curvature', async () => { await p.fill('#hess-expr', 'x0^2 + 3*x0*x1 + x1^4'); await p.press('#hess-expr', 'Enter'); });
+    const t = await after(p, 'curvature', () => p.fill('#hess-x1', '2'));
+    expectAllclose(t.last.H, [[2, 3], [3, 12 * t.last.x[1] ** 2]], { rtol: 1e-3, atol: 1e-3 }, 'Hessian of x0² + 3x0x1 + x1⁴ (analytic)');
+    times.curvature = (await panel(p, 'curvature')).times.slice(1);
+  });
+
+  it('playground: a NaN does not wipe the result, log(x0) at −1 is not "passed", verify\'s caption follows it, tolerances are rounded, errors name no internals', async () => {
+    const p = tp.page;
+    const run = (e: string, x: string) => after(p, 'playground', async () => { await p.fill('#expr', e); await p.fill('#point', x); await p.press('#expr', 'Enter'); });
+    let r = await run('log(x0)', '-1');
+    expect(r.last.undefinedHere).toBe(true);
+    expect(r.last.cpuValue).toBeNull(); // NaN, serialised
+    expect(r.last.gradCheckOk).toBeNull();
+    let text = (await p.textContent('#play-result')) ?? '';
+    expect(text).toMatch(/not defined at this point/);
+    expect(text).not.toMatch(/gradCheck[^.]*passed/);
+    // NaN in one component: the other is still shown
+    // (f is NaN at every perturbed point there, so both partials are; the symbolic ones are not)
+    r = await run('log(x0) + x1^2', '-1, 2');
+    expect(r.last.error).toBeNull();
+    expect(r.last.symbolic).toEqual([-1, 4]);
+    expect(r.last.gradient).toHaveLength(2);
+    expect(await p.$$eval('#play-result tbody tr', (els) => els.length)).toBe(2);
+    expect(await p.textContent('#play-result')).toMatch(/not defined at this point/);
+    // verify passes, and the caption says so; then a failing one says the opposite
+    r = await run('x0^2 + x1^2', '3, 4');
+    expect(r.last.verifyOk).toBe(true);
+    expectAllclose(r.last.gradient, [6, 8], { rtol: 1e-4, atol: 0 }, 'playground x0²+x1²');
+    text = (await p.textContent('#play-result')) ?? '';
+    expect(text).toMatch(/verify against the CPU float64 path: passed/);
+    expect(text).toMatch(/Within the error estimates/);
+    r = await run('sin(x0)*x1^2', '1, 2');
+    expectAllclose(r.last.gradient, [4 * Math.cos(1), 4 * Math.sin(1)], { rtol: 2e-3, atol: 0 }, 'playground sin(x0)·x1²');
+    text = (await p.textContent('#play-result')) ?? '';
+    expect(text).toMatch(r.last.verifyOk ? /Within the error estimates/ : /Outside the error estimates/);
+    expect(text).not.toMatch(r.last.verifyOk ? /Outside the error estimates/ : /Within the error estimates/);
+    expect(text).toMatch(/rtol \d\.\de-\d+, atol \d\.\de-\d+/); // rounded: rtol 4.8e-4, not 0.0004844363561914671
+    expect(text).not.toMatch(/\d\.\d{8,}e-/);
+    // sigmoid(x) with two numbers: the page's own message, no internal function name
+    r = await run('sigmoid(x)', '1, 2');
+    expect(r.last.error.message).toMatch(/has 1 variable .* but the point has 2 numbers/);
+    expect(await p.textContent('#play-result')).not.toMatch(/gradJs|evalJs/);
+    r = await run('sigmoid(x)', '0');
+    close(r.last.gradient[0], 0.25, 1e-4, 0, 'sigmoid′(0)');
+    // a bad expression: the column, inline
+    r = await run('x0^2 + * x1', '1, 2');
+    expect(r.last.error).toMatchObject({ name: 'ExprError', column: 8 });
+    expect(await p.textContent('#play-result')).toMatch(/column 8/);
+    expect(await p.getAttribute('#expr', 'aria-invalid')).toBe('true');
+    times.playground = (await panel(p, 'playground')).times.slice(1);
+    expect(problems(tp)).toEqual([]);
+  });
+
+  it('is labelled, captioned, described and readable: controls have names, tables captions, charts text; contrast ≥ 4.5:1', async () => {
+    const a = await tp.page.evaluate(audit);
+    expect(a.unlabelled).toEqual([]);
+    expect(a.tables).toBeGreaterThan(5);
+    expect(a.uncaptioned).toBe(0);
+    expect(a.unboxedTables).toBe(0);
+    expect(a.charts.length).toBe(8); // tangent, h, quiver, descent, two training curves, BGD/SGD, curvature
+    expect(a.chartsWithoutText, JSON.stringify(a.charts)).toBe(0);
+    expect(a.lowContrast).toEqual([]);
+    expect(a.overflowPx).toBe(0);
+    expect(problems(tp)).toEqual([]);
+  });
+
+  it('at 390 px (a phone) nothing overflows, tables scroll in their own box, chart text is ≥ 11 px', async () => {
+    const { tp: phone, states } = await openPage(s, '', { width: 390, height: 844 });
+    expect(states).toEqual(ALL_DONE);
+    const a = await phone.page.evaluate(audit);
+    console.log(`[browser] 390 px: document overflow ${a.overflowPx} px, smallest chart text ${a.smallestChartTextPx.toFixed(1)} px, ${a.tables} tables, ${a.charts.length} charts`);
+    expect(a.viewport).toBe(390);
+    expect(a.overflowPx).toBe(0);
+    expect(a.overflowing).toEqual([]);
+    expect(a.smallChartText).toEqual([]);
+    expect(a.smallestChartTextPx).toBeGreaterThanOrEqual(11);
+    expect(a.unboxedTables).toBe(0);
+    expect(a.lowContrast).toEqual([]);
+    await phone.page.screenshot({ path: join(SHOTS, 'phone.png'), fullPage: true });
+    console.log(`[browser] screenshot ${join(SHOTS, 'phone.png')}`);
+    expect(problems(phone)).toEqual([]);
+  });
+
+  it('redraw time per update, by panel: warm (shaders compiled), verify off; numgrad call + draw (printed for the record)', async () => {
+    const p = tp.page;
+    for (const k of PANELS) {
+      if (k !== 'playground' && (await p.isChecked(`#${k}-verify`))) await after(p, k, () => p.click(`#${k}-verify`));
+    }
+    const warm: Record<string, number[]> = {};
+    const measure = async (k: string, acts: (() => Promise<unknown>)[]) => {
+      const n0: number = (await panel(p, k)).times.length;
+      for (const act of acts) await after(p, k, act);
+      warm[k] = (await panel(p, k)).times.slice(n0);
+    };
+    const submit = (sel: string, text: string) => async () => { await p.fill(sel, text); await p.press(sel, 'Enter'); };
+    await measure('tangent', [6, 7, 8, 9, 10].map((x) => () => slide(p, '#tangent-x', x)));
+    await measure('steps', [-1, -2, -3, -5, -6].map((k) => () => slide(p, '#steps-h', k)));
+    await measure('quiver', [1, 2, 3].map(() => submit('#quiver-expr', 'x0^2 + x1^2')));
+    await measure('descent', [2, 3, 4, 5, 2].map((i) => () => slide(p, '#descent-lr', i)));
+    await measure('simpleNet', [0.4, 0.5, 0.6, 0.7, 0.8].map((w) => () => p.fill('#snet-w00', String(w))));
+    await measure('training', [1, 2].map(() => () => p.click('#train-more')));
+    await measure('regression', [2, 3].map((i) => () => slide(p, '#bgd-lr', i)));
+    await measure('curvature', [0.5, 0.7, 0.9].map((x) => () => p.fill('#hess-x0', String(x))));
+    await measure('playground', [1, 2, 3].map(() => async () => { await p.fill('#expr', 'x0^2 + x1^2'); await p.fill('#point', '3, 4'); await p.press('#expr', 'Enter'); }));
+    const line = (k: string, t: number[]) => {
+      const v = [...t].sort((x, y) => x - y);
+      return `  ${k.padEnd(11)} ${String(v.length).padStart(2)} updates: median ${(v[Math.floor(v.length / 2)] ?? NaN).toFixed(1)} ms (min ${v[0]?.toFixed(1)}, max ${v.at(-1)?.toFixed(1)})`;
+    };
+    console.log(`[browser] redraw time per update on WebGPU (SwiftShader), warm, verify off:\n${PANELS.map((k) => line(k, warm[k] ?? [])).join('\n')}`);
+    console.log(`[browser] while the tests drove the controls (verify on, first compiles of new expressions included):\n${PANELS.map((k) => line(k, times[k] ?? [])).join('\n')}`);
+    expect(Object.keys(times).sort()).toEqual([...PANELS].sort());
+    for (const k of PANELS) expect(warm[k]!.length, k).toBeGreaterThan(0);
+    expect(problems(tp)).toEqual([]);
+  });
+});
+
+describeBrowser('the demo page without WebGPU (launched without --enable-unsafe-webgpu), same CSP', () => {
+  let s: BrowserSession;
+  beforeAll(async () => {
+    await buildWeb();
+    s = await startBrowser({ webgpu: false, site: CSP_SITE });
+  }, 180_000);
+  afterAll(async () => {
+    await s?.close();
+  });
+
+  it('?backend=webgpu says WebGPU is missing, links to the CPU view, and that view draws every panel in float64', async () => {
+    const { tp } = await openPage(s, '?backend=webgpu');
+    expect(problems(tp)).toEqual([]);
+    expect(await tp.page.textContent('#no-webgpu h2')).toMatch(/WebGPU is not available/);
+    expect(await tp.page.getAttribute('#to-cpu', 'href')).toBe('/?backend=cpu');
+    expect(await tp.page.getAttribute('#backend-switch a[data-backend="webgpu"]', 'aria-current')).toBe('page');
+    await tp.page.click('#to-cpu');
+    await tp.page.waitForSelector('body[data-state="done"]', { timeout: 120_000 });
+    expect(await tp.page.textContent('#backend')).toMatch(/^backend: cpu \(float64\)$/);
+    expect(await tp.page.evaluate(() => (window as Any).numgradDemo.sections)).toEqual(ALL_DONE);
+    const t = await panel(tp.page, 'tangent');
+    expect(t.book.map((b: Any) => b.cpu)).toEqual(BOOK.derivative);
+    expect(problems(tp)).toEqual([]);
+  });
+
+  it('auto falls back to the CPU, says why in the badge, and draws every panel', async () => {
+    const { tp, line, states } = await openPage(s);
+    expect(problems(tp)).toEqual([]);
     expect(line).toMatch(/^backend: cpu \(float64\) — fallback: no WebGPU adapter/);
-    expect(d.backend).toBe('cpu');
-    expect(d.sections).toEqual(ALL_OK);
-    expectAllclose(d.derivative.page, BOOK.derivative, { rtol: 1e-12, atol: 0 }, 'derivative');
-    expect(Math.abs(d.simpleNet.page.loss - BOOK.loss) / BOOK.loss).toBeLessThanOrEqual(1e-12);
+    expect(states).toEqual(ALL_DONE);
+    const n = await panel(tp.page, 'simpleNet');
+    close(n.last.loss, BOOK.loss, 1e-12, 0, 'simpleNet loss (cpu)');
   });
 });
