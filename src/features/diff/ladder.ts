@@ -157,9 +157,10 @@ export function reduceLadder(
   }
   if (!pick) return { value: NaN, error: Infinity, step: 0, status: STATUS.nonFinite | flags };
   let status: number = oneSided ? STATUS.oneSided : STATUS.ok;
-  // flagged relative to the value, or to f's own scale per unit of x when the value is ~0
+  // flagged relative to the value, or to f's own scale per unit of x when the value is ~0;
+  // not when f is even around x at every step (x² at 0): that 0 is no cancellation
   const scale = Math.max(Math.abs(pick.value), Math.abs(f0) / Math.max(Math.abs(x), 1));
-  if (!(pick.error <= relTol * scale)) status = pick.error <= 4 * pick.rounding ? STATUS.roundingLimited : STATUS.notConverged;
+  if (!(!oneSided && pick.value === 0 && evenAround(fp, fm, dp, dm)) && !(pick.error <= relTol * scale)) status = pick.error <= 4 * pick.rounding ? STATUS.roundingLimited : STATUS.notConverged;
   return { value: pick.value, error: pick.error, step: pick.step, status: status | flags };
 }
 
@@ -179,8 +180,19 @@ function centralOnly(fp: ArrayLike<number>, fm: ArrayLike<number>, dp: ArrayLike
   const pick = best(central, fc, den, 0.5, 2, eps * ulps)!; // two neighbouring entries exist
   let status: number = STATUS.ok;
   const scale = Math.max(Math.abs(pick.value), fs / Math.max(Math.abs(x), 1));
-  if (!(pick.error <= relTol * scale)) status = pick.error <= 4 * pick.rounding ? STATUS.roundingLimited : STATUS.notConverged;
+  if (!(pick.value === 0 && evenAround(fp, fm, dp, dm)) && !(pick.error <= relTol * scale)) status = pick.error <= 4 * pick.rounding ? STATUS.roundingLimited : STATUS.notConverged;
   return { value: pick.value, error: pick.error, step: pick.step, status: status | flags };
+}
+
+/** Every usable central pair (at least two) has f(x + h) === f(x − h): f is even around x. */
+function evenAround(fp: ArrayLike<number>, fm: ArrayLike<number>, dp: ArrayLike<number>, dm: ArrayLike<number>): boolean {
+  let pairs = 0;
+  for (let k = 0; k < fp.length; k++) {
+    if (!(dp[k] > 0 && dm[k] > 0 && Number.isFinite(fp[k]) && Number.isFinite(fm[k]))) continue;
+    if (fp[k] !== fm[k]) return false;
+    pairs++;
+  }
+  return pairs >= 2;
 }
 
 interface Pick {

@@ -245,6 +245,8 @@ fn ngh_reduce(g: u32, xj: f32) -> vec4<f32> {
   var hmax = 0.0;
   var moving = 0u;
   var dmax = 0.0;  // the largest difference, for a ladder that moved at one step only
+  var even = 0u;   // usable central pairs with f(x + h) == f(x − h) exactly
+  var pairs = 0u;
   for (var k = 0u; k < ngh_steps_n(); k++) {
     let fp = ngh_wv[g + 2u * k];
     let fm = ngh_wv[g + 2u * k + 1u];
@@ -263,6 +265,8 @@ fn ngh_reduce(g: u32, xj: f32) -> vec4<f32> {
       moving = moving + 1u;
     }
     if (okp && okm) {
+      pairs = pairs + 1u;
+      if (fp == fm) { even = even + 1u; }
       dmax = max(dmax, abs(fp - fm) / (dp + dm));
       fs = abs(fp + fm) * 0.5;
     }
@@ -303,7 +307,9 @@ fn ngh_reduce(g: u32, xj: f32) -> vec4<f32> {
   if (one_sided) { st = 1u; }
   // flagged relative to the value, or to f's own scale per unit of x when the value is ~0
   let scale = max(abs(pick.value), select(fs, abs(f0), need) / max(abs(xj), 1.0));
-  if (!(pick.err <= REL_TOL * scale)) {
+  // f even around x at every step (x² at 0): the 0 is no cancellation, nothing to flag
+  let symmetric = !one_sided && pairs >= 2u && even == pairs && pick.value == 0.0;
+  if (!symmetric && !(pick.err <= REL_TOL * scale)) {
     st = 2u;
     if (pick.err <= 4.0 * pick.rnd) { st = 3u; }
   }
