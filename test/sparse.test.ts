@@ -48,6 +48,16 @@ const bandPattern = (n: number, w: number) => {
   return { rows, cols };
 };
 
+/** The coloured run's evaluations plus the pattern check's jvp: 17 on the CPU; on the GPU its
+ *  finest steps are skipped where float32 rounding bends the direction (ladder-jac.ts). */
+function expectChecked(evaluations: number, run: number, kind: string): void {
+  if (kind === 'cpu') expect(evaluations).toBe(run + 17);
+  else {
+    expect(evaluations).toBeGreaterThanOrEqual(run + 1 + 2 * 2);
+    expect(evaluations).toBeLessThanOrEqual(run + 17);
+  }
+}
+
 describeBackends('sparse jacobian', (ctx, kind) => {
   const tol = kind === 'cpu' ? 1e-9 : 1e-5;
 
@@ -62,7 +72,7 @@ describeBackends('sparse jacobian', (ctx, kind) => {
       const d = (await ctx().jacobian(f, x, { sparsity: bandPattern(n, w), format: 'coo', detail: true })) as EntriesDetail;
       const coo = d.value as unknown as CooMatrix;
       expect(d.colours).toBe(colours);
-      expect(d.evaluations).toBe(1 + 16 * colours + 17);
+      expectChecked(d.evaluations, 1 + 16 * colours, kind);
       expect(coo.shape).toEqual([n, n]);
       expect(coo.values.length).toBe(d.nonzeros);
       let diff = 0, big = 0;
@@ -82,7 +92,7 @@ describeBackends('sparse jacobian', (ctx, kind) => {
       const dense = (await ctx().jacobian(f, x, { detail: true })) as EntriesDetail;
       const sparse = (await ctx().jacobian(f, x, { sparsity: bandPattern(n, w), detail: true })) as EntriesDetail;
       expect(dense.evaluations).toBe(1 + 16 * n);
-      expect(sparse.evaluations).toBe(1 + 16 * colours + 17);
+      expectChecked(sparse.evaluations, 1 + 16 * colours, kind);
       const dv = (dense.value as M).flat(), sv = (sparse.value as M).flat();
       let diff = 0, big = 0;
       dv.forEach((v, k) => { diff = Math.max(diff, Math.abs(v - sv[k])); big = Math.max(big, Math.abs(v)); });
@@ -101,7 +111,7 @@ describeBackends('sparse jacobian', (ctx, kind) => {
     const d = (await ctx().jacobian(ctx().wgsl(tridiag(n)), x, { sparsity: 'detect', detail: true })) as EntriesDetail;
     expect(d.colours).toBe(3);
     expect(d.nonzeros).toBe(3 * n - 2);
-    expect(d.evaluations).toBe(2 * (1 + 16 * n) + 1 + 16 * 3 + 17); // two dense probes, the coloured run, the pattern check
+    expectChecked(d.evaluations, 2 * (1 + 16 * n) + 1 + 16 * 3, kind); // two dense probes, the coloured run, the pattern check
     const v = d.value as M;
     let e = 0;
     for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) e = Math.max(e, Math.abs(v[i][j] - tridiagJ(x, i, j)));
