@@ -3,14 +3,17 @@
 // before, src/expr/eval.ts with the machine off) and the `new Function` code numgrad generated
 // before both (the same JS its old js.ts emitted: fully parenthesised arithmetic on locals,
 // Math.pow for ^, reductions hoisted into for-loops), on the same parsed expressions.
-// Run: npx vite-node bench/expr.js [--quick], or bundled as the library is (module accesses
+// Run: npx vite-node bench/expr.js [--quick] [--no-fuse], or bundled as the library is (module accesses
 // cost less): npx esbuild bench/expr.js --bundle --platform=node --format=esm
 // --outfile=/tmp/expr-bench.mjs && node /tmp/expr-bench.mjs [--quick]
 import { parse } from '../src/expr/parser.ts';
 import { closureScalar, compileScalar } from '../src/expr/eval.ts';
 import { substLen } from '../src/expr/derivative.ts';
+import { fuseConfig } from '../src/expr/eval-ops.ts';
 
 const quick = process.argv.includes('--quick');
+// --no-fuse: without the fused monomial/unary-of-parameter closures (eval-ops.ts), for before/after
+if (process.argv.includes('--no-fuse')) fuseConfig.monomials = false;
 
 /** The pre-closure-tree code generator, on the current AST (for this comparison only). */
 function legacy(ast) {

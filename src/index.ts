@@ -38,7 +38,7 @@ export {
 // --- networks exports ---
 export { SimpleNet, type SimpleNetOptions } from './features/nn/simple-net';
 export { TwoLayerNet, type TwoLayerNetOptions, type TwoLayerParams } from './features/nn/two-layer-net';
-export { Net, type NetGradientOptions } from './features/nn/net';
+export { Net, type NetGradientOptions, type NetGradientDetail } from './features/nn/net';
 export type { NetSpec, GradMethod } from './features/nn/ops';
 export type { NetStep } from './features/nn/steps';
 export type { TrainOptions, TrainResult, TrainProgress, TrainData } from './features/nn/train';

@@ -8,9 +8,9 @@
 export const LANE_WG = 64;
 /** Workgroup size of reduce_sum (each workgroup sums 2·REDUCE_WG inputs). */
 export const REDUCE_WG = 256;
-/** nn_matmul blocks: each workgroup computes MATMUL_R rows × MATMUL_TN columns, staging MATMUL_TK of K. */
+/** nn_matmul: at most MATMUL_TN lanes per workgroup, each computing MATMUL_R rows × 4 columns
+ *  (the lanes per call come from matmulLanes(N) in nn/gpu/kernels.ts). */
 export const MATMUL_TN = 64;
-export const MATMUL_TK = 32;
 /** rows per matmul block: a function-scope array size in WGSL, so a const there (checked). */
 export const MATMUL_R = 8;
 /** First binding of a WGSL function's data arrays in the gradient harness and in descent. */

@@ -2,7 +2,8 @@
 // parameters (so `params` reads synchronously), input validation and result nesting.
 import type { Backend, Runner } from '../../core/backend';
 import { ArgumentError } from '../../core/errors';
-import { nest, type NestedOut } from '../../core/input';
+import { nest, readOptions, type NestedOut } from '../../core/input';
+import { netErrorEstimates, type FlatNetDetail } from './detail';
 import { createNetImpl } from './impl';
 import { readBatch, readX } from './inputs';
 import { type FlatParams, type GradMethod, type NetImpl, type NetSpec, paramShapes } from './ops';
@@ -14,6 +15,40 @@ export interface NetGradientOptions {
   h?: NetStep;
   /** 'structured' (default): loss differences from the cached forward pass; 'generic': a whole forward per perturbed copy (small nets, for checks). */
   method?: GradMethod;
+  /**
+   * true: also an error estimate for every parameter (see {@link NetGradientDetail}); costs
+   * a second structured pass at 2h.
+   */
+  detail?: boolean;
+}
+
+const GRADIENT_KEYS = ['h', 'method', 'detail'] as const;
+
+/**
+ * What `numericalGradient(x, t, { detail: true })` returns: the gradient and, in the same
+ * nesting, each parameter's estimated absolute error, the sum of a truncation estimate
+ * (Richardson, from a second pass at 2h) and a rounding bound from the working precision
+ * (float32 on the GPU, float64 on the CPU). See src/features/nn/detail.ts for the model.
+ *
+ * @example
+ * ```ts
+ * const d = await net.numericalGradient(x, t, { detail: true });
+ * d.value.W1[0][0]; // the gradient
+ * d.error.W1[0][0]; // its estimated absolute error
+ * ```
+ */
+export interface NetGradientDetail<T> {
+  value: T;
+  /** estimated absolute error per parameter: truncation + rounding */
+  error: T;
+  /** the Richardson part of error */
+  truncation: T;
+  /** the working-precision part of error */
+  rounding: T;
+  /** the step used (the second pass used 2h) */
+  h: number;
+  backend: 'cpu' | 'webgpu';
+  method: GradMethod;
 }
 
 export abstract class Net {
@@ -96,6 +131,7 @@ export abstract class Net {
   }
 
   protected async numericalFlat(x: unknown, t: unknown, opts: NetGradientOptions = {}): Promise<{ g: FlatParams; h: number }> {
+    readOptions(opts, GRADIENT_KEYS, 'numericalGradient', ['detail']);
     const h0 = checkNetStep(opts.h);
     const method = checkMethod(opts.method);
     const { batch } = readBatch(x, t, this.spec.inputSize, this.spec.outputSize);
@@ -103,6 +139,29 @@ export abstract class Net {
       const h = resolveNetStep(h0, impl.kind, method);
       return { g: await impl.numericalGradient(batch, h, method), h };
     });
+  }
+
+  /** The gradient at h and at 2h on one backend, and the error estimates they give. */
+  protected async numericalFlatDetail(x: unknown, t: unknown, opts: NetGradientOptions = {}): Promise<FlatNetDetail & { h: number; backend: 'cpu' | 'webgpu'; method: GradMethod }> {
+    readOptions(opts, GRADIENT_KEYS, 'numericalGradient', ['detail']);
+    const h0 = checkNetStep(opts.h);
+    const method = checkMethod(opts.method);
+    const { batch } = readBatch(x, t, this.spec.inputSize, this.spec.outputSize);
+    return this.on('numericalGradient', async (impl) => {
+      const h = resolveNetStep(h0, impl.kind, method);
+      const g = await impl.numericalGradient(batch, h, method);
+      const g2 = await impl.numericalGradient(batch, 2 * h, method);
+      const u = impl.kind === 'webgpu' ? 2 ** -24 : 2 ** -53;
+      return { ...netErrorEstimates(g, g2, u), h, backend: impl.kind, method };
+    });
+  }
+
+  /** A flat detail nested by parameter name. */
+  protected nestDetail(d: FlatNetDetail & { h: number; backend: 'cpu' | 'webgpu'; method: GradMethod }): NetGradientDetail<Record<string, NestedOut>> {
+    return {
+      value: this.nestedParams(d.value), error: this.nestedParams(d.error), truncation: this.nestedParams(d.truncation),
+      rounding: this.nestedParams(d.rounding), h: d.h, backend: d.backend, method: d.method,
+    };
   }
 
   protected async gradientFlat(x: unknown, t: unknown): Promise<FlatParams> {

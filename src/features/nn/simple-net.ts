@@ -4,7 +4,7 @@ import type { Runner } from '../../core/backend';
 import { ArgumentError } from '../../core/errors';
 import { readTensor, type NestedOut } from '../../core/input';
 import { Rng } from './cpu/rng';
-import { Net, type NetGradientOptions } from './net';
+import { Net, type NetGradientDetail, type NetGradientOptions } from './net';
 import type { FlatParams } from './ops';
 
 export interface SimpleNetOptions {
@@ -39,8 +39,22 @@ export class SimpleNet extends Net {
     this.setFlatParams([t.data]);
   }
 
-  /** dW by central differences (see NetGradientOptions), in W's nesting. */
-  async numericalGradient(x: unknown, t: unknown, opts: NetGradientOptions = {}): Promise<number[][]> {
+  /**
+   * dW by central differences (see NetGradientOptions), in W's nesting; with
+   * `{ detail: true }`, { value: { W }, error: { W }, ... } (NetGradientDetail).
+   *
+   * @example
+   * ```ts
+   * const net = ctx.simpleNet({ W: [[0.47, 0.99, 0.84], [0.85, 0.03, 0.69]] });
+   * const dW = await net.numericalGradient([0.6, 0.9], [0, 0, 1]);
+   * const d = await net.numericalGradient([0.6, 0.9], [0, 0, 1], { detail: true });
+   * d.error.W; // estimated absolute error of every entry of dW
+   * ```
+   */
+  numericalGradient(x: unknown, t: unknown, opts: NetGradientOptions & { detail: true }): Promise<NetGradientDetail<{ W: number[][] }>>;
+  numericalGradient(x: unknown, t: unknown, opts?: NetGradientOptions): Promise<number[][]>;
+  async numericalGradient(x: unknown, t: unknown, opts: NetGradientOptions = {}): Promise<number[][] | NetGradientDetail<{ W: number[][] }>> {
+    if (opts?.detail === true) return this.nestDetail(await this.numericalFlatDetail(x, t, opts)) as unknown as NetGradientDetail<{ W: number[][] }>;
     return (await this.numericalGradientDetail(x, t, opts)).grad.W as number[][];
   }
 

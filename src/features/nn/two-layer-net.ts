@@ -5,7 +5,7 @@ import type { Runner } from '../../core/backend';
 import { ArgumentError } from '../../core/errors';
 import { readTensor } from '../../core/input';
 import { Rng } from './cpu/rng';
-import { Net, type NetGradientOptions } from './net';
+import { Net, type NetGradientDetail, type NetGradientOptions } from './net';
 import { type FlatParams, type NetSpec, paramShapes } from './ops';
 
 export interface TwoLayerNetOptions {
@@ -47,8 +47,23 @@ export class TwoLayerNet extends Net {
     this.setFlatParams(next);
   }
 
-  /** Gradients of all four parameters by central differences (see NetGradientOptions). */
-  async numericalGradient(x: unknown, t: unknown, opts: NetGradientOptions = {}): Promise<TwoLayerParams> {
+  /**
+   * Gradients of all four parameters by central differences (see NetGradientOptions); with
+   * `{ detail: true }`, each with its estimated error (NetGradientDetail).
+   *
+   * @example
+   * ```ts
+   * const net = ctx.twoLayerNet({ inputSize: 4, hiddenSize: 3, outputSize: 2, seed: 1 });
+   * const x = [[0.1, 0.2, 0.3, 0.4]], t = [1];
+   * const g = await net.numericalGradient(x, t);               // { W1, b1, W2, b2 }
+   * const d = await net.numericalGradient(x, t, { detail: true });
+   * d.error.W1; // estimated absolute error of every entry of g.W1
+   * ```
+   */
+  numericalGradient(x: unknown, t: unknown, opts: NetGradientOptions & { detail: true }): Promise<NetGradientDetail<TwoLayerParams>>;
+  numericalGradient(x: unknown, t: unknown, opts?: NetGradientOptions): Promise<TwoLayerParams>;
+  async numericalGradient(x: unknown, t: unknown, opts: NetGradientOptions = {}): Promise<TwoLayerParams | NetGradientDetail<TwoLayerParams>> {
+    if (opts?.detail === true) return this.nestDetail(await this.numericalFlatDetail(x, t, opts)) as unknown as NetGradientDetail<TwoLayerParams>;
     return (await this.numericalGradientDetail(x, t, opts)).grad as unknown as TwoLayerParams;
   }
 

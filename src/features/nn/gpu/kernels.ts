@@ -6,7 +6,7 @@ import lossSrc from '../shaders/nn_loss.wgsl';
 import gradOutSrc from '../shaders/nn_grad_out.wgsl';
 import gradHiddenSrc from '../shaders/nn_grad_hidden.wgsl';
 import genericSrc from '../shaders/nn_generic.wgsl';
-import { LANE_WG, MATMUL_TK, MATMUL_TN, MATMUL_R } from '../../../gpu/constants';
+import { LANE_WG, MATMUL_TN, MATMUL_R } from '../../../gpu/constants';
 import type { Binding, GpuRuntime } from '../../../gpu/runtime';
 
 export const WG = LANE_WG;
@@ -32,6 +32,17 @@ function params(rt: GpuRuntime, words: (number | { f: number })[]): GPUBuffer {
 }
 
 /**
+ * Lanes per nn_matmul workgroup for N output columns (4 columns a lane): the smallest
+ * power of two from 8 (a SIMD width of CPU-backed adapters) to MATMUL_TN that covers them,
+ * so narrow layers do not leave most lanes without a column.
+ */
+export function matmulLanes(N: number): number {
+  let tn = 8;
+  while (tn < MATMUL_TN && 4 * tn < N) tn *= 2;
+  return tn;
+}
+
+/**
  * C = op(A)·op(B) (+ bias): C is M×N, K the inner size. The bias is read from
  * `bias.m` at element `bias.off` on (a [W | b] buffer can be both B and the bias).
  * `accum`: C += the product (gradients summed over the row chunks of a batch).
@@ -42,16 +53,17 @@ export async function encodeMatmul(
   opts: { ta?: boolean; tb?: boolean; bias?: { m: DMat; off: number }; accum?: boolean } = {},
 ): Promise<void> {
   const M = C.rows, N = C.cols;
+  const TN = matmulLanes(N);
   const pipe = await rt.pipeline('nn_matmul', matmulSrc, {
-    TA: opts.ta ? 1 : 0, TB: opts.tb ? 1 : 0, HAS_BIAS: opts.bias ? 1 : 0, ACCUM: opts.accum ? 1 : 0, TN: MATMUL_TN, TK: MATMUL_TK,
+    TA: opts.ta ? 1 : 0, TB: opts.tb ? 1 : 0, HAS_BIAS: opts.bias ? 1 : 0, ACCUM: opts.accum ? 1 : 0, TN,
   });
-  const tilesN = Math.ceil(N / MATMUL_TN), tiles = Math.ceil(M / MATMUL_R) * tilesN; // R × TN blocks (nn_matmul.wgsl)
+  const tilesN = Math.ceil(N / (4 * TN)), tiles = Math.ceil(M / MATMUL_R) * tilesN; // R × 4·TN blocks (nn_matmul.wgsl)
   const P = params(rt, [M, K, N, tilesN, opts.bias?.off ?? 0, 0, 0, 0]);
   // the bias binding is statically used, so without a bias it gets a dummy buffer
   const dummy = opts.bias ? null : rt.upload(new Float32Array(4));
   const biasBind = opts.bias ? bind(2, opts.bias.m) : { binding: 2, buffer: dummy!, size: 16 };
   rt.releaseAfterSubmit(enc, P, dummy);
-  rt.dispatch(enc, pipe, [bind(0, A), bind(1, B), biasBind, bind(3, C), { binding: 4, buffer: P }], tiles * MATMUL_TN, MATMUL_TN);
+  rt.dispatch(enc, pipe, [bind(0, A), bind(1, B), biasBind, bind(3, C), { binding: 4, buffer: P }], tiles * TN, TN);
 }
 
 async function layers(
@@ -184,9 +196,10 @@ export async function encodeGradHidden(
   chunk: GradChunk = WHOLE(x.rows), comp?: DMat,
 ): Promise<void> {
   const B = x.rows, I = x.cols, H = z1.cols, K = y.cols;
-  const lanes = I * H + H;
+  const Hp = Math.ceil(H / 8) * 8; // lanes i-major over Hp slots (nn_grad_hidden.wgsl)
+  const lanes = I * Hp + H;
   const consts = { WG, ONEHOT: t.onehot ? 1 : 0 };
-  const P = params(rt, [B, I, H, K, lanes, { f: h }, { f: 1 / (chunk.batch * 2 * h) }, mode(chunk)]);
+  const P = params(rt, [B, I, H, K, lanes, { f: h }, { f: 1 / (chunk.batch * 2 * h) }, mode(chunk), Hp, 0, 0, 0]);
   rt.releaseAfterSubmit(enc, P);
   if (!t.onehot) {
     // the fast path's per-(b, j) coefficients (label targets only)
