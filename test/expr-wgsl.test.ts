@@ -198,6 +198,28 @@ describeGpu('generated WGSL on the GPU', () => {
     expect(s[1][0]).toBe(1);
   });
 
+  test('inf − inf is NaN as in float64 where terms share a factor the compiler could pull out', async () => {
+    // llvmpipe factors x0·q + x1·q into (x0 + x1)·q (WGSL allows assuming finite values):
+    // inf instead of NaN when q is inf and x0, x1 have opposite signs (seed 77479922 of expr-fuzz)
+    const cases: [string, number[]][] = [
+      ['sum(k, 0, 1, x[k]*((pi < x1))^-3)', [2.2841386795043945, -1.8540276288986206]],
+      ['x0/x2 + x1/x2', [1.5, -0.5, 0]],
+      ['x0*(1/x2) - x1*(1/x2)', [1.5, 0.5, 0]],
+      ['sum(i, 0, 2, x[i]/x2)', [1.5, -2.5, 0]],
+      ['x0*exp(x2) + x1*exp(x2)', [1.5, -0.5, 800]],
+    ];
+    for (const [src, x] of cases) {
+      const e = compileExpr(src);
+      expect(e.evalJs(x), src).toBeNaN(); // the float64 reference
+      const [got] = await runOnGpu(e, [x]);
+      expect(got[0], `${src} at [${x}]`).toBeNaN();
+    }
+    // the same sums where float64 is infinite stay infinite, and finite ones exact
+    const inf = await runOnGpu(compileExpr('x0/x2 + x1/x2'), [[1.5, 0.5, 0], [1.5, 0.5, 2]]);
+    expect(inf[0][0]).toBe(Infinity);
+    expect(inf[1][0]).toBe(1);
+  });
+
   test('literals beyond f32 range compile (as inf / 0) instead of failing', async () => {
     const got = await runOnGpu(compileExpr('1e39*x0 + 1e-50 + 3.4028234e38*x1'), [[0.5, 0.5]]);
     expect(got[0][0]).toBe(Infinity);

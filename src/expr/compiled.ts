@@ -6,7 +6,7 @@ import { compileScalar, compileVector, type ScalarFn, type VectorFn } from './ev
 import type { CompiledExpr } from './types';
 import { printExpr } from './print';
 import { foldConstants } from './simplify';
-import { dataDecls, dataIdent, MAX_EMBEDDED_DATA, userDf, userF, WgslGen } from './wgsl';
+import { dataDecls, dataIdent, userDf, userF, WgslGen } from './wgsl';
 import { userFmSource } from './wgsl-multi';
 import { localSum, type LocalSum } from './local';
 import { userLocal } from './wgsl-local';
@@ -183,16 +183,10 @@ export class Compiled implements CompiledExpr {
     const hit = this.wgslCache.get(key);
     if (hit) return hit;
     const data = this.data32;
-    const total = [...data.values()].reduce((s, v) => s + v.length, 0);
-    if (firstBinding === undefined && total > MAX_EMBEDDED_DATA) {
-      throw new ArgumentError('data', `${total} data values are too many to embed in the shader (at most ${MAX_EMBEDDED_DATA}); ` +
-        'on the webgpu backend only numericalGradient with the default step ladder binds data as storage buffers (any size); ' +
-        'use it, or the cpu backend, for this expression');
-    }
     const gen = new WgslGen(new Map([...data].map(([k, v]) => [k, v.length])));
     const keep = firstBinding === undefined ? [] : [...data.keys()].map(dataIdent);
     const f = userF(gen, foldConstants(this.asts[0]), keep);
-    const df = userDf(gen, this.perIndex() ? this.knownPartials() : this.symbolicPartial(0));
+    const df = userDf(gen, this.perIndex() ? this.knownPartials() : this.symbolicPartial(0), keep);
     const head = [gen.helperSource(), dataDecls(data, firstBinding)].filter(Boolean).join('\n\n');
     const out = { f: [head, f].filter(Boolean).join('\n\n') + '\n', df: df + '\n' };
     this.wgslCache.set(key, out);

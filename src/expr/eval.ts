@@ -4,7 +4,7 @@
 // inside; shared subexpressions (derivatives are DAGs) are computed once into a slot; index
 // guards in long sums dispatch through a table instead of testing each.
 import { FN_IMPL, useCounts, type IExpr, type IVar, type Node } from './ast';
-import { binary, chain, element, konst, param, powConst, square, State, unaryCall, type C, type F } from './eval-ops';
+import { binaryC, chain, element, konst, param, powConstC, State, unaryCall, type C, type F } from './eval-ops';
 import { affine, iconst } from './iexpr';
 import { compare } from './simplify';
 import { compileLoopVm } from './vm';
@@ -126,7 +126,7 @@ class Compiler {
       case 'add': case 'mul': return this.nary(n);
       case 'pow': {
         const a = this.compile(n.a), b = this.compile(n.b);
-        if (b.c !== undefined) return { f: powConst(a, b.c) };
+        if (b.c !== undefined) return powConstC(a, b.c);
         const fa = a.f, fb = b.f;
         return { f: (x, s) => Math.pow(fa(x, s), fb(x, s)) };
       }
@@ -224,7 +224,7 @@ class Compiler {
       let acc = cs[0];
       for (let k = 1; k < cs.length; k++) {
         const op = isMul ? (flags[k] ? '/' : '*') : flags[k] ? '-' : '+';
-        acc = { f: binary(op, acc, cs[k]) };
+        acc = binaryC(op, acc, cs[k]);
       }
       return acc;
     }

@@ -49,6 +49,19 @@ const BASE: Record<string, Helper> = {
   ng_finite: { src: `fn ng_finite(x: f32) -> bool {
   return (bitcast<u32>(x) & 0x7f800000u) != 0x7f800000u;
 }` },
+  // +inf + −inf (and inf − inf) is NaN. Tested by bits, so the terms are computed one by one:
+  // llvmpipe otherwise factors a·q + b·q into (a + b)·q (WGSL lets it assume finite values),
+  // which is inf, not NaN, when q is inf and a, b have opposite signs
+  ng_add: { deps: ['ng_nan'], src: `fn ng_add(a: f32, b: f32) -> f32 {
+  let ua = bitcast<u32>(a);
+  if ((ua & 0x7fffffffu) == 0x7f800000u && (ua ^ bitcast<u32>(b)) == 0x80000000u) { return ng_nan(); }
+  return a + b;
+}` },
+  ng_sub: { deps: ['ng_nan'], src: `fn ng_sub(a: f32, b: f32) -> f32 {
+  let ua = bitcast<u32>(a);
+  if ((ua & 0x7fffffffu) == 0x7f800000u && ua == bitcast<u32>(b)) { return ng_nan(); }
+  return a - b;
+}` },
   // explicit domain: compilers rewrite sqrt(a)·sqrt(a) as |a|, which hides the NaN of a < 0
   ng_sqrt: { deps: ['ng_nan'], src: `fn ng_sqrt(u: f32) -> f32 {
   if (u < 0.0) { return ng_nan(); }

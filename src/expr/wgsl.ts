@@ -1,7 +1,7 @@
 import { useCounts, walk, type IExpr, type Node } from './ast';
 import { affine, iconst } from './iexpr';
-import { printExpr } from './print';
 import { helperSource, SEL_HELPER } from './wgsl-helpers';
+import { invariantFactor, riskyOperands, sharedFactor } from './wgsl-risk';
 
 // WGSL codegen. Parameters are read only through the harness's `p(i: u32) -> f32`;
 // `n` is the harness's `override N: u32`. Everything else we declare starts with `ng_`.
@@ -39,29 +39,6 @@ const CALL: Record<string, string> = {
 
 interface E { s: string; d: number }
 const leaf = (s: string): E => ({ s, d: 0 });
-
-/** Operands whose float32 folding could hide a NaN: in a sum, a term that also appears with
- *  the opposite sign; in a product, every factor next to a literal zero. */
-function riskyOperands(n: Extract<Node, { k: 'add' | 'mul' }>): Set<number> {
-  const out = new Set<number>();
-  if (n.k === 'mul') {
-    const zero = n.xs.findIndex((x) => x.k === 'num' && x.v === 0 && !n.inv[n.xs.indexOf(x)]);
-    if (zero >= 0) n.xs.forEach((x, k) => { if (k !== zero && x.k !== 'num') out.add(k); });
-    return out;
-  }
-  if (!n.neg.some(Boolean) && !n.xs.some((x) => x.k === 'neg')) return out;
-  const seen = new Map<string, { k: number; neg: boolean }>();
-  n.xs.forEach((x, k) => {
-    const base = x.k === 'neg' ? x.a : x;
-    if (base.k === 'num' || base.k === 'var') return; // finite by construction
-    const neg = n.neg[k] !== (x.k === 'neg');
-    const key = printExpr(base);
-    const other = seen.get(key);
-    if (other && other.neg !== neg) out.add(other.k);
-    else if (!other) seen.set(key, { k, neg });
-  });
-  return out;
-}
 
 /** data arrays as WGSL sees them: name in the expression → length */
 export type WgslData = ReadonlyMap<string, number>;
@@ -237,6 +214,8 @@ export class WgslGen {
     this.ranges.delete(n.v.id);
     this.elementVar.delete(n.v.id);
     const prod = n.op === 'prod';
+    const guard = invariantFactor(n);
+    if (guard) this.use('ng_add');
     this.emit(`var ${r}: f32 = ${prod ? '1.0' : '0.0'};`);
     if (element) {
       this.emit(`for (var ${element}: u32 = 0u; ${element} < N; ${element}++) {`);
@@ -245,7 +224,7 @@ export class WgslGen {
       this.emit(`for (var ${v}: i32 = ${this.index(n.lo)}; ${v} <= ${this.index(n.hi)}; ${v}++) {`);
     }
     if (n.skip) this.emit(`  if (${v} == ${this.index(n.skip)}) { continue; }`);
-    this.stmts.push(...body, `${this.indent}  ${r} = ${r} ${prod ? '*' : '+'} ${e.s};`);
+    this.stmts.push(...body, `${this.indent}  ${r} = ${guard ? `ng_add(${r}, ${e.s})` : `${r} ${prod ? '*' : '+'} ${e.s}`};`);
     this.emit('}');
     return leaf(r);
   }
@@ -279,7 +258,17 @@ export class WgslGen {
       return out;
     };
     let r: E;
-    if (n.xs.length <= CHAIN) {
+    if (n.k === 'add' && sharedFactor(n)) {
+      // terms with a common factor: added through ng_add/ng_sub, one statement each
+      this.use('ng_add');
+      this.use('ng_sub');
+      const acc = this.fresh('a');
+      n.xs.forEach((x, k) => {
+        const e = compile(x, k);
+        this.emit(k === 0 ? `var ${acc}: f32 = ${e.s};` : `${acc} = ${flags[k] ? 'ng_sub' : 'ng_add'}(${acc}, ${e.s});`);
+      });
+      r = leaf(acc);
+    } else if (n.xs.length <= CHAIN) {
       const parts = n.xs.map(compile);
       const s = parts.map((e, k) => (k === 0 ? e.s : ` ${ops[flags[k] ? 1 : 0]} ${e.s}`)).join('');
       r = { s: `(${s})`, d: Math.max(...parts.map((e) => e.d)) + 1 };
@@ -332,12 +321,14 @@ export function userF(gen: WgslGen, f: Node, keep: readonly string[] = []): stri
   return ['fn user_f() -> f32 {', ...refs, ...gen.body(f, '  ', (e) => `return ${e};`), '}'].join('\n');
 }
 
-/** `fn user_df(i: u32) -> f32` from one derivative per index (n known) or one in terms of i. */
-export function userDf(gen: WgslGen, d: Node | readonly Node[]): string {
+/** `fn user_df(i: u32) -> f32` from one derivative per index (n known) or one in terms of i;
+ *  `keep` as for userF (a kernel may call user_df without user_f). */
+export function userDf(gen: WgslGen, d: Node | readonly Node[], keep: readonly string[] = []): string {
+  const refs = keep.map((id) => `  _ = &${id};`);
   if (!Array.isArray(d)) {
-    return ['fn user_df(i: u32) -> f32 {', ...gen.body(d as Node, '  ', (e) => `return ${e};`), '}'].join('\n');
+    return ['fn user_df(i: u32) -> f32 {', ...refs, ...gen.body(d as Node, '  ', (e) => `return ${e};`), '}'].join('\n');
   }
-  const lines = ['fn user_df(i: u32) -> f32 {', '  var ng_d: f32 = 0.0;', '  switch i {'];
+  const lines = ['fn user_df(i: u32) -> f32 {', ...refs, '  var ng_d: f32 = 0.0;', '  switch i {'];
   (d as readonly Node[]).forEach((dk, k) => {
     if (dk.k === 'num' && dk.v === 0) return; // ng_d already holds 0
     lines.push(`    case ${k}u: {`, ...gen.body(dk, '      ', (e) => `ng_d = ${e};`), '    }');
@@ -346,12 +337,10 @@ export function userDf(gen: WgslGen, d: Node | readonly Node[]): string {
   return lines.join('\n');
 }
 
-/** Embedded data above this many elements is refused: compile time grows fast with it
- *  (llvmpipe: 0.7 s for 256, ~7 s for 1,000); storage bindings have no such cost. */
-export const MAX_EMBEDDED_DATA = 1024;
-
 /**
- * Module-scope data with a range-checked accessor per name: embedded as private arrays, or,
+ * Module-scope data with a range-checked accessor per name: embedded as private arrays (for
+ * printing and tests; compile time grows fast with their size, 0.7 s for 256 values on
+ * llvmpipe, so every GPU harness binds them instead), or,
  * with `firstBinding`, read-only storage buffers at bindings firstBinding, firstBinding + 1, …
  * in declaration order (the caller binds them; user_f references each so that layout 'auto'
  * keeps it).

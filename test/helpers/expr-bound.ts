@@ -83,7 +83,8 @@ function ev(n: Node, x: readonly number[], iv: Map<number, number>): Bound {
     }
     case 'pow': {
       const a = go(n.a), b = go(n.b);
-      if (n.b.k === 'num' && n.b.v === 0) return { v: 1, e: 0 }; // x^0 = 1, NaN included
+      // x^0 = 1, NaN included, also for an exact 0 computed at run time (a comparison: seed 404)
+      if ((n.b.k === 'num' && n.b.v === 0) || (b.v === 0 && b.e === 0)) return { v: 1, e: 0 };
       const v = Math.pow(a.v, b.v);
       if (Number.isNaN(v) || !Number.isFinite(v)) {
         // a domain edge or an overflow the float32 inputs may or may not reach

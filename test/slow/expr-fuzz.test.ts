@@ -138,18 +138,20 @@ describe.skipIf(!device)(`fuzz: CPU (float64) and WGSL (float32) agree (${EXPRS}
   }, 240_000);
 });
 
-// Smooth expressions on safe domains: the numerical derivative is well defined.
+// Smooth expressions on safe domains: the numerical derivative is well defined. Squares are
+// of a parenthesised operand: `a/(1 + b)^2` would square only the last factor of a quotient
+// b, and 2 + x0/(1 + x1²)² is 0 at x0 = −2 (seed 101 found atan2 near its pole there).
 const SMOOTH = ['exp', 'sin', 'cos', 'tanh', 'sigmoid', 'atan', 'erf', 'sinh', 'asinh', 'expm1'];
 const smooth = fc.letrec<{ e: string }>((tie) => ({
   e: fc.oneof(
     { depthSize: 'small' },
     fc.constantFrom('x0', 'x1', 'x0', 'x1', '0.5', '2'),
     fc.tuple(tie('e'), fc.constantFrom('+', '-', '*'), tie('e')).map(([a, op, b]) => `(${a} ${op} ${b})`),
-    fc.tuple(tie('e'), tie('e')).map(([a, b]) => `${a}/(1 + ${b}^2)`),
+    fc.tuple(tie('e'), tie('e')).map(([a, b]) => `${a}/(1 + (${b})^2)`),
     fc.tuple(fc.constantFrom(...SMOOTH), tie('e')).map(([f, a]) => `${f}(${a}/2)`),
-    tie('e').map((a) => `log1p(${a}^2)`),
-    tie('e').map((a) => `sqrt(1 + ${a}^2)`),
-    fc.tuple(tie('e'), tie('e')).map(([a, b]) => `atan2(${a}, 2 + ${b}^2)`),
+    tie('e').map((a) => `log1p((${a})^2)`),
+    tie('e').map((a) => `sqrt(1 + (${a})^2)`),
+    fc.tuple(tie('e'), tie('e')).map(([a, b]) => `atan2(${a}, 2 + (${b})^2)`),
     fc.tuple(fc.constantFrom('i', 'j', 'k', 'm'), tie('e')).map(([v, a]) => `sum(${v}, 0, 1, x[${v}]*${a})`),
   ),
 })).e;

@@ -1,7 +1,7 @@
 import descentSrc from './shaders/descent_step.wgsl';
 import { ArgumentError } from '../../core/errors';
 import { gpuFunction, harnessPipeline } from '../diff/harness';
-import { checkGpuData } from '../diff/gpu';
+import { checkGpuData, uploadData } from '../diff/gpu';
 import { EXPLODE_FACTOR, HARD_LIMIT, type DescentJob, type DescentOut } from './jobs';
 import { BOOK_H, GPU_C3, GPU_C5 } from '../../core/steps';
 import { DESCENT_DATA_BINDING, LANE_WG } from '../../gpu/constants';
@@ -60,13 +60,10 @@ export async function gpuDescent(rt: GpuRuntime, job: DescentJob): Promise<Desce
     const hb = hold(rt.upload(histInit, undefined, 'numgrad-descent-history'));
     const sb = hold(rt.upload(new Uint32Array(STATUS_WORDS), undefined, 'numgrad-descent-status'));
     const ub = hold(rt.uniform(new Uint32Array(params)));
-    const data: Binding[] = [];
-    if (fn.kind === 'wgsl') {
-      fn.data.forEach((d, k) => {
-        const b = hold(rt.upload(d.values, undefined, `numgrad-data-${d.name}`));
-        data.push({ binding: FIRST_DATA_BINDING + k, buffer: b, size: d.values.byteLength });
-      });
-    }
+    // a WGSL body's or an expression's data, as storage buffers (any size up to the binding limit)
+    const up = uploadData(rt, fn, FIRST_DATA_BINDING);
+    up.buffers.forEach(hold);
+    const data: Binding[] = up.bindings;
     const gradGroup = rt.bindGroup(gradPipe, [
       { binding: 0, buffer: xb, size: n * 4 }, { binding: 1, buffer: gb, size: n * 4 },
       { binding: 3, buffer: sb, size: STATUS_WORDS * 4 }, { binding: 4, buffer: ub }, ...data,

@@ -25,9 +25,20 @@ export function cpuGradient(job: GradientJob): GradientOut {
  * steps, f(x) once per point, reduced to a value, an error estimate, the step and a status.
  */
 export function cpuLadderGradient(job: GradientJob): GradientOut {
+  const f = cpuEvaluator(job.f, job.pointShape);
+  return ladderLoop(job, (x) => f(x), false);
+}
+
+/**
+ * The per-component ladder loop, shared with the structured ladder (features/sums/cpu.ts):
+ * `g(x, j)` is f itself, or the terms of f that read x_j. With `perComponent` false, g(x) is
+ * the same for every j: f(x) is computed once per point, and only if some component's ladder
+ * needs it (ladderNeedsF0). With it true, g at x is computed for every component (so a term
+ * non-finite at x flags the components that read it, as on the GPU's structured kernel).
+ */
+export function ladderLoop(job: GradientJob, g: (x: Float64Array, j: number) => number, perComponent: boolean): GradientOut {
   const { n, rows } = job;
   const K = LADDER_STEPS;
-  const f = cpuEvaluator(job.f, job.pointShape);
   const total = rows * n;
   const grad = new Float64Array(total), error = new Float64Array(total), step = new Float64Array(total);
   const status = new Uint32Array(total);
@@ -38,10 +49,9 @@ export function cpuLadderGradient(job: GradientJob): GradientOut {
   const lo = job.bounds?.lo, hi = job.bounds?.hi;
   for (let r = 0; r < rows; r++) {
     x.set(job.x.subarray(r * n, (r + 1) * n));
-    // f(x) once per point, and only if some component's ladder needs it (ladderNeedsF0)
     let f0 = NaN, have = false;
-    const x0 = job.x.subarray(r * n, (r + 1) * n);
-    const getF0 = () => (have ? f0 : ((have = true), (f0 = f(x0))));
+    // x is back at the point whenever the reduction asks (x[j] is restored before it)
+    const getF0 = () => (have ? f0 : ((have = true), (f0 = g(x, 0))));
     for (let j = 0; j < n; j++) {
       const xj = x[j];
       const h0 = ladderStep(xj, 0), lr = Math.log2(ladderRatio(xj));
@@ -52,12 +62,12 @@ export function cpuLadderGradient(job: GradientJob): GradientOut {
         dp[k] = Number.isFinite(xp) && !(hi && xp > hi[j]) ? xp - xj : 0;
         dm[k] = Number.isFinite(xm) && !(lo && xm < lo[j]) ? xj - xm : 0;
         x[j] = xp;
-        fp[k] = dp[k] > 0 ? f(x) : NaN;
+        fp[k] = dp[k] > 0 ? g(x, j) : NaN;
         x[j] = xm;
-        fm[k] = dm[k] > 0 ? f(x) : NaN;
+        fm[k] = dm[k] > 0 ? g(x, j) : NaN;
       }
       x[j] = xj;
-      const res = reduceLadder(getF0, fp, fm, dp, dm, EPS_F64, CPU_REL_TOL, LADDER_ULPS.cpu, xj);
+      const res = reduceLadder(perComponent ? g(x, j) : getF0, fp, fm, dp, dm, EPS_F64, CPU_REL_TOL, LADDER_ULPS.cpu, xj);
       const l = r * n + j;
       grad[l] = res.value;
       error[l] = res.error;

@@ -68,8 +68,7 @@ export function planChunks(rows: number, n: number, valuesPerLane: number, limit
  * as given); the GPU would compute NaN from it. Shared with gradient descent.
  */
 export function checkGpuData(fn: ExprFunction | WgslFunction, maxBinding: number): void {
-  if (fn.kind !== 'wgsl') return;
-  for (const d of fn.data) {
+  for (const d of fn.data) { // an expression's data32 refuses values beyond float32 itself
     if (d.values.byteLength > maxBinding) {
       throw new ArgumentError('data', `'${d.name}' (${d.values.byteLength} bytes) exceeds the storage binding limit (${maxBinding} bytes)`);
     }
@@ -81,16 +80,23 @@ export function checkGpuData(fn: ExprFunction | WgslFunction, maxBinding: number
   }
 }
 
-/** Uploads the function's data arrays (bindings from 4 on; checked by checkGpuData); the caller releases them. */
-function uploadData(rt: GpuRuntime, fn: ExprFunction | WgslFunction): { bindings: { binding: number; buffer: GPUBuffer; size: number }[]; buffers: GPUBuffer[] } {
+/**
+ * Uploads the function's data arrays (a WGSL body's or an expression's, bindings from
+ * `first` on; checked by checkGpuData). The caller releases `buffers`; nothing is left
+ * held if an upload fails. Shared with gradient descent and the Jacobian's sample kernel.
+ */
+export function uploadData(rt: GpuRuntime, fn: ExprFunction | WgslFunction, first = FIRST_DATA_BINDING): { bindings: { binding: number; buffer: GPUBuffer; size: number }[]; buffers: GPUBuffer[] } {
   const buffers: GPUBuffer[] = [];
   const bindings: { binding: number; buffer: GPUBuffer; size: number }[] = [];
-  if (fn.kind === 'wgsl') {
+  try {
     fn.data.forEach((d, k) => {
       const buffer = rt.upload(d.values, undefined, `numgrad-data-${d.name}`);
       buffers.push(buffer);
-      bindings.push({ binding: FIRST_DATA_BINDING + k, buffer, size: d.values.byteLength }); // exact size: arrayLength works
+      bindings.push({ binding: first + k, buffer, size: d.values.byteLength }); // exact size: arrayLength works
     });
+  } catch (e) {
+    rt.release(...buffers);
+    throw e;
   }
   return { bindings, buffers };
 }

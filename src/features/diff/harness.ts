@@ -39,7 +39,7 @@ export async function harnessPipeline(
   constants: Constants,
 ): Promise<GPUComputePipeline> {
   const prefix = harness + '\n';
-  if (fn instanceof WgslFunction) checkDataCount(rt, fn, harness);
+  checkDataCount(rt, fn, harness);
   // the module text and its hash, once per function and harness (a call of the same function
   // again goes straight to the pipeline cache: no WGSL generation, no hashing)
   const { code, name, bodyLine, body } = moduleFor(fn, harnessName, prefix, firstBinding);
@@ -74,7 +74,7 @@ function moduleFor(fn: ExprFunction | WgslFunction, harnessName: string, prefix:
       bodyLine = c.bodyLine;
       body = c.body;
     } else {
-      user = fn.expr.wgsl();
+      user = fn.expr.wgsl({ dataBinding: firstBinding }); // data as storage, like a WGSL body's
     }
     const code = prefix + user;
     m = { code, name: `${harnessName}_${hashText(code)}`, bodyLine, body };
@@ -88,7 +88,7 @@ function lineCount(s: string): number {
 }
 
 /** Data arrays are storage buffers next to the harness's own: refuse too many before compiling. */
-function checkDataCount(rt: GpuRuntime, fn: WgslFunction, harness: string): void {
+function checkDataCount(rt: GpuRuntime, fn: ExprFunction | WgslFunction, harness: string): void {
   const own = harness.match(/^\s*@group\(0\)\s*@binding\(\d+\)\s*var<storage\b/gm)?.length ?? 0;
   const limit = rt.limits.maxStorageBuffersPerShaderStage;
   if (fn.data.length + own > limit) {

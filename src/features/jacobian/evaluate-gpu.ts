@@ -5,7 +5,7 @@ import { ArgumentError } from '../../core/errors';
 import { ExprFunction, WgslFunction, type DiffFunction } from '../../functions/fn';
 import { DIFF_DATA_BINDING, LANE_WG } from '../../gpu/constants';
 import type { GpuRuntime } from '../../gpu/runtime';
-import { checkGpuData } from '../diff/gpu';
+import { checkGpuData, uploadData } from '../diff/gpu';
 import { gpuFunction, harnessPipeline, hashText } from '../diff/harness';
 import type { Plan, Samples } from './plan';
 
@@ -20,17 +20,20 @@ const SHIM = 'fn user_fm(k: u32) -> f32 { return user_f(); }\n';
 
 interface MultiExpr { wgslOutputs(opts?: { dataBinding?: number }): string }
 
+/** an expression's data arrays as storage buffers from DIFF_DATA_BINDING (bound below) */
+const BOUND = { dataBinding: DIFF_DATA_BINDING };
+
 /** The gradient as n outputs (user_df of an expression), for H·v as a difference of gradients. */
 const GRADIENT_SHIM = 'fn user_fm(k: u32) -> f32 { return user_df(k); }\n';
 
 async function samplesPipeline(rt: GpuRuntime, fn: ExprFunction | WgslFunction, n: number, m: number, gradient: boolean): Promise<GPUComputePipeline> {
   const constants = { N: n, ngh_m: m, WG: LANE_WG };
   if (gradient && fn instanceof ExprFunction) {
-    const code = samplesSrc + '\n' + GRADIENT_SHIM + fn.wgslCode();
+    const code = samplesSrc + '\n' + GRADIENT_SHIM + fn.expr.wgsl(BOUND) + '\n' + fn.expr.wgslGrad(BOUND);
     return rt.pipeline(`jacg_${hashText(code)}`, code, constants, 'main');
   }
   if (fn instanceof ExprFunction && fn.outputs > 1) {
-    const code = samplesSrc + '\n' + (fn.expr as unknown as MultiExpr).wgslOutputs();
+    const code = samplesSrc + '\n' + (fn.expr as unknown as MultiExpr).wgslOutputs(BOUND);
     return rt.pipeline(`jac_${hashText(code)}`, code, constants, 'main');
   }
   // WGSL bodies: the diff harness builder maps compile errors back to the body's lines
@@ -63,11 +66,9 @@ export async function gpuSamples(rt: GpuRuntime, f: DiffFunction, plan: Plan, m:
   const data: GPUBuffer[] = [];
   const xb = rt.upload(base.length ? base : new Float32Array(1), undefined, 'numgrad-jac-points');
   try {
-    const dataBindings = fn.data.map((d, k) => {
-      const buffer = rt.upload(d.values, undefined, `numgrad-data-${d.name}`);
-      data.push(buffer);
-      return { binding: DIFF_DATA_BINDING + k, buffer, size: d.values.byteLength };
-    });
+    const up = uploadData(rt, fn, DIFF_DATA_BINDING);
+    data.push(...up.buffers);
+    const dataBindings = up.bindings;
     for (let l0 = 0; l0 < plan.lanes; l0 += perChunk) {
       const lanes = Math.min(perChunk, plan.lanes - l0);
       const held: GPUBuffer[] = [];

@@ -14,6 +14,6 @@ export const exprSumsConfig = {
   enabled: true,
   /** from this many parameters per point on (below it the whole function is as cheap, and
    *  results stay bit-identical to the whole-function ladder); expressions with data arrays
-   *  use it at any n, since it binds their data as storage buffers */
+   *  use it at any n (once their only storage-bound path; kept so their results stay as they were) */
   minN: 32,
 };

@@ -5,7 +5,7 @@ import { ArgumentError } from '../../core/errors';
 import type { ExprFunction } from '../../functions/fn';
 import { DIFF_DATA_BINDING, LANE_WG } from '../../gpu/constants';
 import type { GpuRuntime } from '../../gpu/runtime';
-import { planChunks } from '../diff/gpu';
+import { planChunks, uploadData as uploadShared } from '../diff/gpu';
 import { hashText } from '../diff/harness';
 import { SUMS_SHADER } from './entry';
 import { MAX_VANISHED_LISTED, type GradientJob, type GradientOut } from '../diff/jobs';
@@ -26,16 +26,7 @@ function uploadData(rt: GpuRuntime, fn: ExprFunction): { binding: number; buffer
       throw new ArgumentError('data', `'${d.name}' (${d.values.byteLength} bytes) exceeds the storage binding limit (${rt.maxBinding} bytes)`);
     }
   }
-  const out: { binding: number; buffer: GPUBuffer; size: number }[] = [];
-  try {
-    data.forEach((d, k) => {
-      out.push({ binding: DIFF_DATA_BINDING + k, buffer: rt.upload(d.values, undefined, `numgrad-data-${d.name}`), size: d.values.byteLength });
-    });
-  } catch (e) {
-    rt.release(...out.map((b) => b.buffer));
-    throw e;
-  }
-  return out;
+  return uploadShared(rt, fn, DIFF_DATA_BINDING).bindings;
 }
 
 export async function gpuSumsGradient(rt: GpuRuntime, job: GradientJob): Promise<GradientOut> {
