@@ -1,6 +1,6 @@
 import harnessSrc from './shaders/ngrad_harness.wgsl';
 import ladderSrc from './shaders/ladder.wgsl';
-import { GPU_REL_TOL, LADDER_H0, LADDER_STEPS, LADDER_ULPS, settleFlat, STATUS } from './ladder';
+import { GPU_REL_TOL, LADDER_H0, LADDER_STEPS, gpuUlps, settleFlat, STATUS } from './ladder';
 import { bounds32 } from './bounds';
 
 /** Bit of the ladder kernel's step word: the x binding ends with the bounds (lo[n], hi[n]). */
@@ -159,7 +159,7 @@ export async function gpuLadderGradient(rt: GpuRuntime, job: GradientJob): Promi
   const fn = gpuFunction(job.f);
   checkGpuData(fn, rt.maxBinding);
   const { rows, n } = job;
-  const constants = { N: n, STENCIL: 3, WG, H0: LADDER_H0, ULPS: LADDER_ULPS.webgpu, REL_TOL: GPU_REL_TOL };
+  const constants = { N: n, STENCIL: 3, WG, H0: LADDER_H0, ULPS: gpuUlps(job.f as never), REL_TOL: GPU_REL_TOL };
   const pipeline = await harnessPipeline(rt, fn, 'ladder', ladderSrc, FIRST_DATA_BINDING, 'main', constants);
   const x32 = (job.x32 ?? new Float32Array(job.x));
   // bounds ride after each chunk's points in the same binding, flagged in the step word's bit 8

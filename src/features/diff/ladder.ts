@@ -24,6 +24,17 @@ export const LADDER_H0 = 0.5;
  *  (float64 JS Math is within ~1 ulp; float32 GPU builtins within a few). */
 export const LADDER_ULPS = { cpu: 2, webgpu: 4 } as const;
 
+/**
+ * f's float32 rounding in ulps on the GPU: LADDER_ULPS.webgpu, plus √m for an expression that
+ * sums m data values (a float32 sum of m terms carries ~√m ulps of noise, far beyond 4: at
+ * m = 10⁵ the ladder otherwise took that noise for convergence and chose too fine a step).
+ */
+export function gpuUlps(f: { kind: string; data?: ReadonlyArray<{ values: ArrayLike<number> }> }): number {
+  let m = 0;
+  if (f.kind === 'expr' && f.data) for (const d of f.data) m += d.values.length;
+  return LADDER_ULPS.webgpu + Math.sqrt(m);
+}
+
 /** float32: the relative error estimate above which the GPU path flags a component. */
 export const GPU_REL_TOL = 1e-3;
 
@@ -248,7 +259,13 @@ function best(d: Float64Array, size: Float64Array, den: ArrayLike<number>, stepO
       const interior = hasPrev && hasNext;
       const prev = hasPrev ? Math.abs(e - col[k - 1]) : 0;
       const next = hasNext ? Math.abs(col[k + 1] - e) : 0;
-      const change = interior ? Math.max(prev, next) : 4 * Math.max(prev, next);
+      let change = interior ? Math.max(prev, next) : 4 * Math.max(prev, next);
+      // nor can the coarse end be surer than its one neighbour's own next (finer) change:
+      // where the column has not settled past the neighbour, agreeing with it is a
+      // coincidence (float32 sin(x)·exp(−x²/4) at 2.7238899: the coarsest step matched its
+      // neighbour to 1e-6, both 1e-3 off). Not at the fine end: toward coarser steps the
+      // change grows with the truncation, as it should.
+      if (!hasPrev && k + 2 < len && Number.isFinite(col[k + 2])) change = Math.max(change, Math.abs(col[k + 2] - col[k + 1]));
       const error = change + rnd[k];
       // consistent with the finest plain difference (unbiased by truncation, within its
       // rounding): a coarse entry of an aliased or diverging ladder can look converged, this

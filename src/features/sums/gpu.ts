@@ -9,7 +9,7 @@ import { planChunks, uploadData as uploadShared } from '../diff/gpu';
 import { hashText } from '../diff/harness';
 import { SUMS_SHADER } from './entry';
 import { MAX_VANISHED_LISTED, type GradientJob, type GradientOut } from '../diff/jobs';
-import { GPU_REL_TOL, LADDER_H0, LADDER_STEPS, LADDER_ULPS, settleFlat, STATUS } from '../diff/ladder';
+import { GPU_REL_TOL, LADDER_H0, LADDER_STEPS, gpuUlps, settleFlat, STATUS } from '../diff/ladder';
 
 /** storage buffers the kernel binds itself: x and the output */
 const OWN_STORAGE = 2;
@@ -34,7 +34,7 @@ export async function gpuSumsGradient(rt: GpuRuntime, job: GradientJob): Promise
   const { rows, n } = job;
   const chunks = planChunks(rows, n, 4, rt.maxBinding);
   const code = SUMS_SHADER + fn.expr.wgslLocal(DIFF_DATA_BINDING);
-  const constants = { N: n, STENCIL: 3, WG: LANE_WG, H0: LADDER_H0, ULPS: LADDER_ULPS.webgpu, REL_TOL: GPU_REL_TOL };
+  const constants = { N: n, STENCIL: 3, WG: LANE_WG, H0: LADDER_H0, ULPS: gpuUlps(job.f as never), REL_TOL: GPU_REL_TOL };
   const x32 = job.x32 ?? Float32Array.from(job.x);
 
   const pipeline = await rt.pipeline(`sums_${hashText(code)}`, code, constants, 'sums_main');

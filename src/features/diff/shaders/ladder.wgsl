@@ -149,7 +149,13 @@ fn ngh_best(d0: array<f32, LK>, size: array<f32, LK>, den: array<f32, LK>, step_
       if (hasNext) { next = abs(d[min(k + 1u, LK - 1u)] - e); }
       let interior = hasPrev && hasNext;
       var change = max(prev, next);
-      if (!interior) { change = 4.0 * change; }
+      if (!interior) {
+        change = 4.0 * change;
+        // the coarse end: nor surer than its neighbour's own next change (see best() in ladder.ts)
+        if (!hasPrev && k + 2u < len && ngh_finite(d[min(k + 2u, LK - 1u)])) {
+          change = max(change, abs(d[min(k + 2u, LK - 1u)] - d[min(k + 1u, LK - 1u)]));
+        }
+      }
       let err = change + rnd[k];
       let consistent = abs(e - fine) <= 4.0 * (err + fine_rnd) + 1e-3 * abs(fine);
       let cand = NghPick(e, err, rnd[k], den[min(k + level, LK - 1u)] * step_of_den, interior, true, consistent);
