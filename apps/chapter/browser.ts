@@ -8,4 +8,5 @@ export {
   simpleNetSection, tangentSection,
 } from './sections';
 export { REGRESSION, regressionSection } from './regression';
+export { curvature, type CurvatureResult, type HessianCase } from './curvature';
 export { bgdSgdSvg, descentSvg, learningRatesSvg, quiverSvg, tangentSvg, type FigureOptions } from './figures';

@@ -513,6 +513,14 @@ describeBrowser('the demo page (npm run build:web) under a strict CSP, on WebGPU
     await after(p, 'curvature', () => p.click('#curvature-verify'));
     const [cx, cy] = await pointAt(p, 'curvature', 0, 0.5);
     const r = await after(p, 'curvature', () => p.mouse.click(cx, cy));
+    // the chapter's two Hessians, in their own table: 2I and [[802, −400], [−400, 200]] (analytic)
+    const book = r.chapter as { name: string; exact: number[][]; gpu: number[][]; cpu: number[][] }[];
+    expect(book.map((k) => k.exact)).toEqual([[[2, 0], [0, 2]], [[802, -400], [-400, 200]]]);
+    for (const k of book) {
+      expectAllclose(k.gpu, k.exact, { rtol: 1e-3, atol: 1e-3 }, `${k.name} (gpu)`);
+      expectAllclose(k.cpu, k.exact, { rtol: 1e-7, atol: 1e-7 }, `${k.name} (cpu)`);
+    }
+    expect(await p.textContent('#curvature')).toMatch(/802/);
     const [a, b] = r.last.x;
     expect(a).toBeCloseTo(0, 1);
     expect(b).toBeCloseTo(0.5, 1);

@@ -3,6 +3,7 @@
 // error estimate per entry). Drawn as the principal axes of the local quadratic model over
 // −∇f: an eigenvector's line is solid where f curves up along it, dashed where it curves down.
 import { ExprError } from 'numgrad';
+import { curvature as chapterHessians } from 'numgrad-chapter';
 import { C, DASH, arrow, chart } from '../chart.js';
 import { f32, f64, field, h, live, sci, table, vec, verifyBox } from '../ui.js';
 
@@ -107,6 +108,13 @@ export async function build(c, out, pub) {
     run();
   });
   await run();
+  // the chapter's two Hessians (the CLI demo prints the same, from apps/chapter/curvature.ts)
+  const book = await chapterHessians({ cpu: c.cpu, gpu: c.gpu });
+  out.append(table(`The chapter's Hessians on ${c.gpu.backend}: x0² + x1² (2I, a round bowl) and Rosenbrock at its minimum (a narrow valley)`,
+    ['f at x', c.gpu.backend, 'exact', 'relative error'],
+    book.cases.map((k) => [`${k.name} at (${k.x.join(', ')})`, `[${k.value.gpu.map((r) => `[${r.map(f32).join(', ')}]`).join(', ')}]`,
+      `[${k.exact.map((r) => `[${r.join(', ')}]`).join(', ')}]`, sci(k.relError.gpu)])));
+  pub.chapter = book.cases.map((k) => ({ name: k.name, x: k.x, exact: k.exact, gpu: k.value.gpu, cpu: k.value.cpu }));
   return `H at (1, 1) = [[${pub.last.H[0].map(f32).join(', ')}], [${pub.last.H[1].map(f32).join(', ')}]]; click to move the point`;
 }
 
