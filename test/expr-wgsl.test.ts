@@ -12,6 +12,9 @@ const USAGE = G.GPUBufferUsage;
 const gpu = dawn?.create([]);
 const adapter = gpu ? await gpu.requestAdapter() : null;
 const device = adapter ? await adapter.requestDevice() : null;
+if (!device && process.env.REQUIRE_WEBGPU === '1') {
+  throw new Error(`REQUIRE_WEBGPU=1 but ${dawn ? 'no WebGPU adapter was found' : "the 'webgpu' package did not load"} (run \`npm run setup-webgpu\`)`);
+}
 if (!device) {
   console.warn(`expr-wgsl.test: ${dawn ? 'no WebGPU adapter found' : "the 'webgpu' package did not load"}` +
     ' (run `npm run setup-webgpu`); GPU checks SKIPPED');

@@ -8,6 +8,10 @@ const G = (dawn?.globals ?? {}) as { GPUBufferUsage: GPUBufferUsage; GPUMapMode:
 const gpu = dawn?.create([]);
 const adapter = gpu ? await gpu.requestAdapter() : null;
 export const device = adapter ? await adapter.requestDevice() : null;
+// CI (REQUIRE_WEBGPU=1) must run these checks: without a device the suites would skip
+if (!device && process.env.REQUIRE_WEBGPU === '1') {
+  throw new Error(`REQUIRE_WEBGPU=1 but ${dawn ? 'no WebGPU adapter was found' : "the 'webgpu' package did not load"} (run \`npm run setup-webgpu\`)`);
+}
 /** keeps the Dawn instance alive while the device is used (a collected instance aborts the process) */
 export const keepAlive = () => void gpu;
 
