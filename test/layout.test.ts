@@ -97,7 +97,7 @@ describe('constants shared by TypeScript and WGSL', () => {
     expect(wgslConst(shader('features/diff/shaders/ladder.wgsl'), 'LK')).toBe(LADDER_STEPS);
     expect(wgslConst(shader('features/diff/shaders/ladder.wgsl'), 'LG')).toBe(2 * LADDER_STEPS);
     expect(wgslConst(shader('features/nn/shaders/nn_generic.wgsl'), 'MAXK')).toBe(GENERIC_MAX_OUTPUTS);
-    for (const f of ['nn_generic', 'nn_grad_hidden', 'nn_grad_out', 'nn_loss']) {
+    for (const f of ['nn_generic', 'nn_hidden_common', 'nn_grad_out', 'nn_loss']) {
       expect(Math.fround(wgslConst(shader(`features/nn/shaders/${f}.wgsl`), 'EPS'))).toBe(Math.fround(CE_EPS));
     }
   });

@@ -97,9 +97,9 @@ describeBackends('GPU nets past the storage binding limit', (ctx) => {
     log(`chunked vs whole GPU: structured ${normRel(ch.ng, whole.ng).toExponential(2)}, backprop ${normRel(ch.bp, whole.bp).toExponential(2)}, loss ${Math.abs(ch.loss / whole.loss - 1).toExponential(2)}`);
     expect(maxBinding).toBeLessThanOrEqual(LIMIT);
     expect(kernels.get('nn_grad_hidden')).toBe(2 * CHUNKS); // moments + main per chunk: it did chunk
-    // the structured kernels carry their compensated sums across chunks: the same terms in
-    // the same order, so the same bits as the batch in one piece
-    expect(ch.ng).toEqual(whole.ng);
+    // a whole batch takes the hidden layer's matmul form (nn_grad_poly.wgsl), row chunks the
+    // per-lane kernel: the same differences, summed in another order (float32 rounding apart)
+    expect(normRel(ch.ng, whole.ng)).toBeLessThan(1e-6);
     // float32 forward + the structured difference: ~3e-7 in nn-gpu-accuracy; 2e-6 leaves room for sigmoid/exp ulps
     expect(normRel(ch.ng, exact)).toBeLessThan(2e-6);
     // backprop adds 28 f32 partial sums per gradient entry: ≤ 28 roundings of the running
@@ -167,7 +167,6 @@ describeBackends('GPU nets past the storage binding limit', (ctx) => {
     log(`train ${gradient}: losses ${ch.loss.map((v) => v.toFixed(6)).join(', ')}; params vs float64 ${normRel(ch.p, ref.p).toExponential(2)}, vs whole GPU ${normRel(ch.p, whole.p).toExponential(2)}; losses vs float64 max rel ${maxRel(ch.loss, ref.loss).toExponential(2)}`);
     expect(maxBinding).toBeLessThanOrEqual(LIMIT);
     expect(ch.loss.length).toBe(4);
-    if (gradient === 'numerical') expect(ch.p).toEqual(whole.p); // same gradient bits, same SGD
     // 4 steps of lr 0.5 on float32 parameters: each step adds ~1e-7 relative (the f32 update
     // and the gradient's own error); 2e-6 is ~5 steps' worth of a few ulps
     expect(normRel(ch.p, whole.p)).toBeLessThan(2e-6);

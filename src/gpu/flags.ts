@@ -7,6 +7,7 @@ export const Usage = {
   COPY_DST: 0x0008,
   UNIFORM: 0x0040,
   STORAGE: 0x0080,
+  INDIRECT: 0x0100,
 } as const;
 
 export const MapMode = { READ: 0x0001, WRITE: 0x0002 } as const;

@@ -5,6 +5,8 @@ import { READBACK, STORAGE_RW, Usage } from './flags';
 import { grid } from './grid';
 import { PipelineCache, type Constants } from './pipelines';
 import { mapAndCopy } from './readback';
+import { onePass, repeatPass } from './passes';
+import { UniformCache } from './uniforms';
 import type { AcquiredAdapter, AdapterInfo } from './device';
 import { describeAdapter, requestDevice } from './device';
 
@@ -48,6 +50,7 @@ export class GpuRuntime {
     this.limits = device.limits;
     this.pool = new BufferPool(device, device.limits.maxBufferSize);
     this.pipelines = new PipelineCache(device);
+    this.kept = new UniformCache(device);
     device.lost.then((info) => {
       if (this.disposed) return;
       this.lostError = new DeviceLostError(info.reason ?? 'unknown', info.message ?? '');
@@ -160,6 +163,9 @@ export class GpuRuntime {
     return this.upload(data, Usage.UNIFORM | Usage.COPY_DST, 'numgrad-uniform');
   }
 
+  /** Parameter blocks kept by content (uniforms.ts): bind, never release; null when full (use uniform). */
+  readonly kept: UniformCache;
+
   release(...bufs: (GPUBuffer | undefined | null)[]): void {
     for (const b of bufs) if (b) this.pool.release(b);
   }
@@ -196,20 +202,17 @@ export class GpuRuntime {
   }
 
   /** Records one 1-D kernel of `lanes` invocations (2-D grid past the per-dimension limit). */
-  dispatch(
-    encoder: GPUCommandEncoder,
-    pipeline: GPUComputePipeline,
-    bindings: Binding[] | GPUBindGroup,
-    lanes: number,
-    workgroupSize: number,
-    group = 0,
-  ): void {
+  dispatch(encoder: GPUCommandEncoder, pipeline: GPUComputePipeline, bindings: Binding[] | GPUBindGroup, lanes: number, workgroupSize: number, group = 0): void {
     const bindGroup = Array.isArray(bindings) ? this.bindGroup(pipeline, bindings, group) : bindings;
-    const pass = encoder.beginComputePass();
-    pass.setPipeline(pipeline);
-    pass.setBindGroup(group, bindGroup);
-    pass.dispatchWorkgroups(...this.grid(lanes, workgroupSize));
-    pass.end();
+    onePass(encoder, pipeline, bindGroup, group, (pass) => pass.dispatchWorkgroups(...this.grid(lanes, workgroupSize)));
+  }
+
+  /**
+   * Records one kernel whose workgroup counts (x, y, z as u32) an earlier kernel of the same
+   * submit wrote into `args` at byte `offset`: work that only the device knows it needs.
+   */
+  dispatchIndirect(encoder: GPUCommandEncoder, pipeline: GPUComputePipeline, bindings: Binding[], args: GPUBuffer, offset: number, group = 0): void {
+    onePass(encoder, pipeline, this.bindGroup(pipeline, bindings, group), group, (pass) => pass.dispatchWorkgroupsIndirect(args, offset));
   }
 
   /** The workgroup grid for `lanes` invocations (see grid.ts). */
@@ -223,15 +226,7 @@ export class GpuRuntime {
    * method can run many steps per submit without a readback.
    */
   repeat(encoder: GPUCommandEncoder, steps: { pipeline: GPUComputePipeline; bindGroup: GPUBindGroup; workgroups: [number, number] }[], times: number): void {
-    const pass = encoder.beginComputePass();
-    for (let t = 0; t < times; t++) {
-      for (const s of steps) {
-        pass.setPipeline(s.pipeline);
-        pass.setBindGroup(0, s.bindGroup);
-        pass.dispatchWorkgroups(...s.workgroups);
-      }
-    }
-    pass.end();
+    repeatPass(encoder, steps, times);
   }
 
   /** Records a buffer-to-buffer copy (offsets and size in bytes). */
@@ -381,6 +376,7 @@ export class GpuRuntime {
       this.disposed = true;
       this.pipelines.clear();
       this.pool.dispose();
+      this.kept.dispose();
       for (const list of this.pending.values()) list.length = 0;
       this.pending.clear();
       if (this.ownsDevice) {

@@ -5,8 +5,10 @@ import layersSrc from '../shaders/nn_layers.wgsl';
 import lossSrc from '../shaders/nn_loss.wgsl';
 import gradOutSrc from '../shaders/nn_grad_out.wgsl';
 import gradHiddenSrc from '../shaders/nn_grad_hidden.wgsl';
+import gradPolySrc from '../shaders/nn_grad_poly.wgsl';
 import genericSrc from '../shaders/nn_generic.wgsl';
 import { LANE_WG, MATMUL_TN, MATMUL_R } from '../../../gpu/constants';
+import { STORAGE_RW, Usage } from '../../../gpu/flags';
 import type { Binding, GpuRuntime } from '../../../gpu/runtime';
 
 export const WG = LANE_WG;
@@ -16,10 +18,12 @@ export interface DMat {
   buf: GPUBuffer;
   rows: number;
   cols: number;
+  /** byte offset in buf (a multiple of 256), default 0 */
+  off?: number;
 }
 
 export const bytes = (m: DMat) => Math.max(4, m.rows * m.cols * 4);
-export const bind = (binding: number, m: DMat) => ({ binding, buffer: m.buf, size: bytes(m) });
+export const bind = (binding: number, m: DMat): Binding => ({ binding, buffer: m.buf, offset: m.off ?? 0, size: bytes(m) });
 
 function params(rt: GpuRuntime, words: (number | { f: number })[]): GPUBuffer {
   const ab = new ArrayBuffer(Math.max(16, Math.ceil(words.length / 4) * 16));
@@ -66,10 +70,11 @@ export async function encodeMatmul(
   rt.dispatch(enc, pipe, [bind(0, A), bind(1, B), biasBind, bind(3, C), { binding: 4, buffer: P }], tiles * TN, TN);
 }
 
-async function layers(
+/** An nn_layers kernel's pipeline and bindings (recorded here: its params are released after submit). */
+async function layersJob(
   rt: GpuRuntime, enc: GPUCommandEncoder, entry: string, count: number, cols: number, scale: number,
-  b: { a?: DMat; g?: DMat; o1?: DMat; o2?: DMat }, lanes = count,
-): Promise<void> {
+  b: { a?: DMat; g?: DMat; o1?: DMat; o2?: DMat },
+): Promise<{ pipe: GPUComputePipeline; list: Binding[] }> {
   const pipe = await rt.pipeline('nn_layers', layersSrc, { WG }, entry);
   const P = params(rt, [count, cols, { f: scale }, 0]);
   const list: Binding[] = [];
@@ -79,6 +84,14 @@ async function layers(
   if (b.o2) list.push(bind(3, b.o2));
   list.push({ binding: 4, buffer: P });
   rt.releaseAfterSubmit(enc, P);
+  return { pipe, list };
+}
+
+async function layers(
+  rt: GpuRuntime, enc: GPUCommandEncoder, entry: string, count: number, cols: number, scale: number,
+  b: { a?: DMat; g?: DMat; o1?: DMat; o2?: DMat }, lanes = count,
+): Promise<void> {
+  const { pipe, list } = await layersJob(rt, enc, entry, count, cols, scale, b);
   rt.dispatch(enc, pipe, list, lanes, WG);
 }
 
@@ -186,31 +199,59 @@ export async function encodeGradOut(
 }
 
 /**
- * Structured gradient of the hidden layer (W1: I×H, then H bias lanes), into g. `nz` comes
- * from encodeNonzeroCols(x): W1 lanes visit only the samples where x[b][i] ≠ 0.
- * `tab` (B×8H scratch) holds the fast path's coefficients (see nn_grad_hidden.wgsl).
+ * Structured gradient of the hidden layer (W1: I×H, then H bias lanes), into g. A whole
+ * batch takes the matmul form of nn_grad_poly.wgsl, which hands over to the per-lane kernel
+ * (nn_grad_hidden.wgsl) on the device when some sample is outside its bound; row chunks
+ * always use the per-lane kernel. Its W1 lanes visit only the samples where x[b][i] ≠ 0
+ * (`nz`, `nzCount`: built here by nonzero_cols); `tab` (B×8H) holds its fast path's coefficients.
  */
 export async function encodeGradHidden(
   rt: GpuRuntime, enc: GPUCommandEncoder,
-  x: DMat, z1: DMat, zm: DMat, W2: DMat, y: DMat, t: DTarget, h: number, g: DMat, nz: DMat, tab: DMat,
+  x: DMat, z1: DMat, zm: DMat, W2: DMat, y: DMat, t: DTarget, h: number, g: DMat, nz: DMat, nzCount: DMat, tab: DMat,
   chunk: GradChunk = WHOLE(x.rows), comp?: DMat,
 ): Promise<void> {
   const B = x.rows, I = x.cols, H = z1.cols, K = y.cols;
   const Hp = Math.ceil(H / 8) * 8; // lanes i-major over Hp slots (nn_grad_hidden.wgsl)
   const lanes = I * Hp + H;
   const consts = { WG, ONEHOT: t.onehot ? 1 : 0 };
-  const P = params(rt, [B, I, H, K, lanes, { f: h }, { f: 1 / (chunk.batch * 2 * h) }, mode(chunk), Hp, 0, 0, 0]);
+  const grids = [rt.grid(lanes, WG), rt.grid(B * H, WG), rt.grid(I, WG)]; // main, moments, nonzero_cols
+  // pco: [A; C] (2BH), then the bias terms and s_b, each at a 256-byte boundary
+  const al = (n: number) => Math.ceil(n / 64) * 64;
+  const qBias = al(2 * B * H), qS = qBias + al(B * H), pcoBytes = 4 * (qS + B);
+  const poly = chunk.first && chunk.last && grids.every((gr) => gr[1] === 1) && Math.max(8 * B * I, pcoBytes) <= rt.maxBinding;
+  const P = params(rt, [B, I, H, K, lanes, { f: h }, { f: 1 / (chunk.batch * 2 * h) }, mode(chunk), Hp, qBias, grids[0][0], grids[1][0], qS, grids[2][0], 0, 0]);
   rt.releaseAfterSubmit(enc, P);
-  if (!t.onehot) {
-    // the fast path's per-(b, j) coefficients (label targets only)
-    const mom = await rt.pipeline('nn_grad_hidden', gradHiddenSrc, consts, 'moments');
-    rt.dispatch(enc, mom, [bind(3, W2), bind(4, y), bind(5, t.m), { binding: 7, buffer: P }, bind(10, tab)], B * H, WG);
-  }
-  const pipe = await rt.pipeline('nn_grad_hidden', gradHiddenSrc, consts);
-  rt.dispatch(enc, pipe, [
-    bind(0, x), bind(1, z1), bind(2, zm), bind(3, W2), bind(4, y), bind(5, t.m), bind(6, g), { binding: 7, buffer: P },
+  const uni = { binding: 7, buffer: P };
+  const mainBinds = [
+    bind(0, x), bind(1, z1), bind(2, zm), bind(3, W2), bind(4, y), bind(5, t.m), bind(6, g), uni,
     bind(8, nz), compBind(rt, enc, 9, chunk, comp), bind(10, tab),
-  ], lanes, WG);
+  ];
+  const momBinds = [bind(3, W2), bind(4, y), bind(5, t.m), uni, bind(10, tab)];
+  const mom = t.onehot ? null : await rt.pipeline('nn_grad_hidden', gradHiddenSrc, consts, 'moments'); // label targets only
+  const pipe = await rt.pipeline('nn_grad_hidden', gradHiddenSrc, consts);
+  const nzJob = await layersJob(rt, enc, 'nonzero_cols', x.rows, x.cols, 0, { a: x, o1: nz, o2: nzCount });
+  if (!poly) {
+    rt.dispatch(enc, nzJob.pipe, nzJob.list, I, WG);
+    if (mom) rt.dispatch(enc, mom, momBinds, B * H, WG);
+    rt.dispatch(enc, pipe, mainBinds, lanes, WG);
+    return;
+  }
+  const aux = new Uint32Array(9);
+  aux[2] = aux[5] = aux[8] = 1; // (0, 0, 1) workgroups each, unless a pair fails
+  const auxBuf = rt.upload(aux, STORAGE_RW | Usage.INDIRECT, 'numgrad-nn-poly-aux');
+  const x3: DMat = { buf: rt.scratch(8 * B * I, 'numgrad-nn-x3'), rows: 2 * B, cols: I };
+  const pco = rt.scratch(pcoBytes, 'numgrad-nn-poly');
+  rt.releaseAfterSubmit(enc, auxBuf, x3.buf, pco);
+  const auxB = { binding: 11, buffer: auxBuf, size: aux.byteLength };
+  const pcoB = { binding: 13, buffer: pco, size: pcoBytes };
+  rt.dispatch(enc, await rt.pipeline('nn_grad_poly', gradPolySrc, consts, 'cube'), [bind(0, x), uni, bind(12, x3), pcoB], B * 64, 64);
+  rt.dispatch(enc, await rt.pipeline('nn_grad_poly', gradPolySrc, consts, 'coeffs'),
+    [bind(1, z1), bind(2, zm), bind(3, W2), bind(4, y), bind(5, t.m), uni, auxB, pcoB], B * H, WG);
+  await encodeMatmul(rt, enc, x3, { buf: pco, rows: 2 * B, cols: H }, { buf: g.buf, rows: I, cols: H }, 2 * B, { ta: true });
+  rt.dispatch(enc, await rt.pipeline('nn_grad_poly', gradPolySrc, consts, 'bias_sum'), [bind(6, g), uni, pcoB], H, WG);
+  rt.dispatchIndirect(enc, nzJob.pipe, nzJob.list, auxBuf, 24);
+  if (mom) rt.dispatchIndirect(enc, mom, momBinds, auxBuf, 12);
+  rt.dispatchIndirect(enc, pipe, mainBinds, auxBuf, 0);
 }
 
 /**

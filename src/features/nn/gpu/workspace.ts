@@ -7,7 +7,7 @@ import type { Target } from '../cpu/targets';
 import type { NetSpec } from '../ops';
 import {
   type DMat, type DTarget, type GradChunk, WHOLE, encodeMatmul, encodeSigmoid, encodeSoftmax, encodeLogitGrad, encodeColSums,
-  encodeSigmoidBack, encodeGradOut, encodeGradHidden, encodeNonzeroCols,
+  encodeSigmoidBack, encodeGradOut, encodeGradHidden,
 } from './kernels';
 import { alloc, view, write } from './device-mats';
 
@@ -147,8 +147,7 @@ export class DeviceNet {
     const rt = this.rt;
     if (this.two) {
       await encodeGradOut(rt, enc, w.z1, w.y, w.yc, tgt, h, true, this.G[1], chunk, comp?.[1]);
-      await encodeNonzeroCols(rt, enc, w.x, w.nz, w.nzCount);
-      await encodeGradHidden(rt, enc, w.x, w.z1, w.zm, this.P[1], w.y, tgt, h, this.G[0], w.nz, w.tab, chunk, comp?.[0]);
+      await encodeGradHidden(rt, enc, w.x, w.z1, w.zm, this.P[1], w.y, tgt, h, this.G[0], w.nz, w.nzCount, w.tab, chunk, comp?.[0]);
     } else {
       await encodeGradOut(rt, enc, w.x, w.y, w.yc, tgt, h, false, this.G[0], chunk, comp?.[0]);
     }

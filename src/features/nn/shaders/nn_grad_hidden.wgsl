@@ -26,66 +26,7 @@
 // Needs nn_mathf.wgsl in front.
 //#include "../../../gpu/shaders/lanes.wgsl"
 //#include "nn_mathf.wgsl"
-override ONEHOT: bool = false;
-const EPS: f32 = 1e-7;
-const SMALL: f32 = 0.001953125; // 2^-9
-
-// Hp: H rounded up to a multiple of 8. W1 lanes are laid out i-major over Hp slots (the
-// last Hp - H of each i idle), so a SIMD group of 8 lanes always shares its input column i:
-// one trip count and one sample list per group (with H = 50 lanes per i, most groups of 8
-// straddled two columns and ran both lists, every load a gather).
-struct Params { B: u32, I: u32, H: u32, K: u32, lanes: u32, h: f32, invB2h: f32, mode: u32, Hp: u32, q0: u32, q1: u32, q2: u32 }
-
-@group(0) @binding(0) var<storage, read> x: array<f32>;
-@group(0) @binding(1) var<storage, read> z1: array<f32>;
-@group(0) @binding(2) var<storage, read> zm: array<f32>;
-@group(0) @binding(3) var<storage, read> W2: array<f32>;
-@group(0) @binding(4) var<storage, read> y: array<f32>;
-@group(0) @binding(5) var<storage, read> t: array<f32>;
-@group(0) @binding(6) var<storage, read_write> g: array<f32>;
-@group(0) @binding(7) var<uniform> P: Params;
-@group(0) @binding(8) var<storage, read> nz: array<f32>;      // I x B sample indices, -1 ends a column
-@group(0) @binding(9) var<storage, read_write> gc: array<f32>; // compensation between chunks
-// per (b, j): [N1, N2/2, N3/6, y_c/(y_c + 1e-7)] then [M1, M2/2, M3/6, max_k |w_k|]
-@group(0) @binding(10) var<storage, read_write> tab: array<vec4<f32>>;
-
-// e^u - 1 for |u| < 2^-9 (dropped u^4/24 is below 2^-29 relative)
-fn expm1_small(u: vec2<f32>) -> vec2<f32> {
-  return u * (1.0 + u * (0.5 + u * 0.16666667));
-}
-
-// log(1 + r) for |r| < 2^-7 (dropped r^5/5 is below 2^-30 relative)
-fn log1p_small(r: vec2<f32>) -> vec2<f32> {
-  return r * (1.0 - r * (0.5 - r * (0.33333334 - r * 0.25)));
-}
-
-// the log-ratio of class c, both sides (dz.x: +h, dz.y: -h); `fast` when all |Δ| < 2^-9
-fn change_c(o: u32, w: u32, c: u32, dz: vec2<f32>, fast: bool) -> vec2<f32> {
-  var num = vec2<f32>(0.0);
-  var sm1 = vec2<f32>(0.0);
-  let yv = y[o + c];
-  if (fast) {
-    let ec = expm1_small(dz * W2[w + c]);
-    for (var k = 0u; k < P.K; k = k + 1u) {
-      let e = expm1_small(dz * W2[w + k]);
-      let yk = y[o + k];
-      sm1 = sm1 + yk * e;
-      num = num + yk * (ec - e);
-    }
-    return log1p_small((yv / (yv + EPS)) * num / (1.0 + sm1));
-  }
-  let ec = vec2<f32>(expm1f(dz.x * W2[w + c]), expm1f(dz.y * W2[w + c]));
-  for (var k = 0u; k < P.K; k = k + 1u) {
-    let wk = W2[w + k];
-    let e = vec2<f32>(expm1f(dz.x * wk), expm1f(dz.y * wk));
-    let yk = y[o + k];
-    sm1 = sm1 + yk * e;
-    num = num + yk * (ec - e);
-  }
-  let r = (yv / (yv + EPS)) * num / (1.0 + sm1);
-  return vec2<f32>(log1pf(r.x), log1pf(r.y));
-}
-
+//#include "nn_hidden_common.wgsl"
 @compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   let p = ng_lane(gid, nwg);
