@@ -42,7 +42,8 @@ function numpyRows(sizes, budgetS) {
 export async function benchScaling(cpu, gpu, { quick, watch }) {
   const sizes = quick ? [1, 324, 1e4, 1e5, 1e6] : [1, 100, 324, 1e3, 1e4, 1e5, 1e6];
   const capMs = quick ? 1500 : 12_000; // a row whose next size would take longer per call is skipped
-  const runsFor = (N) => (N >= 1e6 ? 3 : N >= 1e5 ? (quick ? 3 : 5) : quick ? 5 : 11);
+  // calls of a fraction of a millisecond: hundreds of runs, or one scheduler hiccup moves the median
+  const runsFor = (N) => (N >= 1e6 ? 3 : N >= 1e5 ? (quick ? 3 : 5) : N > 1e3 ? (quick ? 5 : 11) : quick ? 101 : 301);
   const fg = gpu.fn('x0^2 + x1^2'), fc = cpu.fn('x0^2 + x1^2');
   const ng = (ctx, f, opts) => (x, N) => ctx.numericalGradient(f, x, { batch: true, shape: [N, 2], warn: false, ...opts });
   const impls = [];
@@ -93,7 +94,7 @@ export async function benchScaling(cpu, gpu, { quick, watch }) {
       // the floor's reference is its own kernel's exact output, 2x (nothing numerical)
       const peak = watch && N === 1e6 && im.kind.startsWith('numgrad-gpu');
       if (peak) watch.reset(); // the peak device memory of this row alone
-      const r = await timeChecked(im.name, () => fn(x, N), (g) => relError(flat(g), exact), { tol: im.tol, runs: runsFor(N), warmup: N >= 1e5 ? 1 : 2 });
+      const r = await timeChecked(im.name, () => fn(x, N), (g) => relError(flat(g), exact), { tol: im.tol, runs: runsFor(N), warmup: N >= 1e5 ? 1 : N > 1e3 ? 2 : 20 });
       im.rows[N] = { points: N, ...r };
       if (process.env.BENCH_VERBOSE) console.error(`  ${im.kind} ${N}: ${r.ok ? r.ms.toFixed(2) + ' ms' : r.reason} heap ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MiB`);
       if (peak) im.rows[N].memory = watch.snapshot();

@@ -249,8 +249,10 @@ async function runChunks(
           held.push(xb);
           const ob = rt.scratch(c.lanes * W * 4, 'numgrad-gradient');
           held.push(ob);
-          const params = rt.uniform(new Uint32Array([c.lanes, c.j0, c.nj, word3]));
-          held.push(params);
+          const words = new Uint32Array([c.lanes, c.j0, c.nj, word3]);
+          const kept = rt.kept.get(words);
+          const params = kept ?? rt.uniform(words);
+          if (!kept) held.push(params);
           const bindings = [
             { binding: 0, buffer: xb, size: (c.r1 - c.r0) * n * 4 + (tail?.byteLength ?? 0) },
             { binding: 2, buffer: ob, size: c.lanes * W * 4 },

@@ -38,11 +38,10 @@ export async function harnessPipeline(
   entry: string,
   constants: Constants,
 ): Promise<GPUComputePipeline> {
-  const prefix = harness + '\n';
   checkDataCount(rt, fn, harness);
   // the module text and its hash, once per function and harness (a call of the same function
   // again goes straight to the pipeline cache: no WGSL generation, no hashing)
-  const { code, name, bodyLine, body } = moduleFor(fn, harnessName, prefix, firstBinding);
+  const { code, name, bodyLine, body, prefix } = moduleFor(fn, harnessName, harness, firstBinding);
   try {
     return await rt.pipeline(name, code, constants, entry);
   } catch (e) {
@@ -56,15 +55,20 @@ interface ModuleText {
   name: string;
   bodyLine: number;
   body: string;
+  prefix: string;
 }
-const modules = new WeakMap<ExprFunction | WgslFunction, Map<string, ModuleText>>();
+// per function, per harness text (a module constant: its hash is computed once by the engine)
+// and first data binding; no string is built on a hit
+const modules = new WeakMap<ExprFunction | WgslFunction, Map<string, Map<number, ModuleText>>>();
 
-function moduleFor(fn: ExprFunction | WgslFunction, harnessName: string, prefix: string, firstBinding: number): ModuleText {
+function moduleFor(fn: ExprFunction | WgslFunction, harnessName: string, harness: string, firstBinding: number): ModuleText {
   let perFn = modules.get(fn);
   if (!perFn) modules.set(fn, (perFn = new Map()));
-  const key = `${harnessName}|${firstBinding}|${prefix.length}|${hashText(prefix.slice(0, 64))}`;
-  let m = perFn.get(key);
+  let perHarness = perFn.get(harness);
+  if (!perHarness) perFn.set(harness, (perHarness = new Map()));
+  let m = perHarness.get(firstBinding);
   if (!m) {
+    const prefix = harness + '\n';
     let user: string;
     let bodyLine = 0;
     let body = '';
@@ -77,8 +81,8 @@ function moduleFor(fn: ExprFunction | WgslFunction, harnessName: string, prefix:
       user = fn.expr.wgsl({ dataBinding: firstBinding }); // data as storage, like a WGSL body's
     }
     const code = prefix + user;
-    m = { code, name: `${harnessName}_${hashText(code)}`, bodyLine, body };
-    perFn.set(key, m);
+    m = { code, name: `${harnessName}_${hashText(code)}`, bodyLine, body, prefix };
+    perHarness.set(firstBinding, m);
   }
   return m;
 }
@@ -88,8 +92,10 @@ function lineCount(s: string): number {
 }
 
 /** Data arrays are storage buffers next to the harness's own: refuse too many before compiling. */
+const ownStorage = new Map<string, number>();
 function checkDataCount(rt: GpuRuntime, fn: ExprFunction | WgslFunction, harness: string): void {
-  const own = harness.match(/^\s*@group\(0\)\s*@binding\(\d+\)\s*var<storage\b/gm)?.length ?? 0;
+  let own = ownStorage.get(harness);
+  if (own === undefined) ownStorage.set(harness, (own = harness.match(/^\s*@group\(0\)\s*@binding\(\d+\)\s*var<storage\b/gm)?.length ?? 0));
   const limit = rt.limits.maxStorageBuffersPerShaderStage;
   if (fn.data.length + own > limit) {
     throw new ArgumentError('data', `${fn.data.length} data arrays and the harness's ${own} storage buffers exceed this device's ` +
