@@ -117,7 +117,7 @@ if (want('nn')) {
     'Same weights and MNIST batch for every row (x as a Float32Array, labels as Int32Array). Error: max |g − ref| / max |ref| against numgrad\'s float64 CPU backprop.', '',
     '| implementation | time | error | × numgrad GPU numerical | note |', '| --- | ---: | ---: | ---: | --- |',
     ...rows.map((r) => `| ${r.name} | ${r.ok ? fmtMs(r.ms) : '**failed**'} | ${sci(r.err)} | ${Number.isFinite(r.vsGpu) ? r.vsGpu.toFixed(r.vsGpu < 10 ? 2 : 0) + '×' : 'n/a'} | ${r.note ?? ''} |`), '',
-    fastestPeerGrad ? `- numgrad GPU numerical / fastest peer autodiff (${fastestPeerGrad.name}, ${fmtMs(fastestPeerGrad.ms)}): **${fastestPeerGrad.ratio.toFixed(2)}×** (goal ≤ 0.5×)` : '', '');
+    fastestPeerGrad ? `- numgrad GPU numerical / fastest peer autodiff of any kind (${fastestPeerGrad.name}, ${fmtMs(fastestPeerGrad.ms)}): **${fastestPeerGrad.ratio.toFixed(2)}×** (for scale; the goal is against TF.js, below)` : '', '');
   const tfFast = rows.filter((r) => r.ok && /^TF\.js .*tf\.grads/.test(r.name)).sort((p, q) => p.ms - q.ms)[0];
   if (tfFast) {
     json.acceptance = { ...json.acceptance, 'TwoLayerNet GPU numerical / fastest TF.js tf.grads (goal ≤ 0.5×)': rows[0].ms / tfFast.ms };

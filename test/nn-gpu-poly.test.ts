@@ -3,10 +3,10 @@
 // difference at the same h (the CPU path's structured gradient, an independent float64
 // computation of the same finite difference) to float32 rounding, and differ in bits from
 // the per-lane kernel
-// (row chunks always run that one, so chunking is how the test sees which ran). Outside the
-// bound (large h·x, large weights, huge inputs) the device hands over: the whole-batch
-// result is then bit for bit the per-lane one.
-import { afterAll, beforeAll, expect, it } from 'vitest';
+// (row chunks always run that one). Which kernels ran is read from the indirect dispatch
+// arguments the coefficient kernel wrote. Outside the bound (large h·x, large weights, huge
+// inputs) the device hands over: the whole-batch result is then bit for bit the per-lane one.
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { createContext, type Context } from '../src/entry-node';
 import { describeBackends } from './helpers/backends';
 import { normRel } from './helpers/allclose';
@@ -22,10 +22,10 @@ const I = 30, H = 12, K = 5, B = 40;
 /** 10 rows of the widest per-sample buffer (the hidden table, 8H f32): 4 chunks */
 const LIMIT = 10 * 8 * H * 4;
 
-function problem(s: number, { xScale = 1, w2 = 0.8, soft = false } = {}) {
+function problem(s: number, { xScale = 1, w1 = 0.5, w2 = 0.8, soft = false } = {}) {
   const r = rng(s);
   const g = (n: number, std: number) => uniform(r, n).map((v) => fr(std * v));
-  const params = { W1: rows(g(I * H, 0.5), H), b1: g(H, 0.3), W2: rows(g(H * K, w2), K), b2: g(K, 0.3) };
+  const params = { W1: rows(g(I * H, w1), H), b1: g(H, 0.3), W2: rows(g(H * K, w2), K), b2: g(K, 0.3) };
   const x = rows(uniform(r, B * I, 0, 1).map((v) => (r() < 0.6 ? 0 : fr(xScale * v))), I);
   x[3] = new Array(I).fill(0); // a sample with no input: only the bias lanes see it
   const labels = Array.from({ length: B }, () => Math.floor(r() * K));
@@ -43,7 +43,14 @@ describeBackends('TwoLayerNet hidden gradient: matmul form and hand-over', (ctx)
     const net = ctx().twoLayerNet({ inputSize: I, hiddenSize: H, outputSize: K, params: p.params });
     const rt = ctx().runtime!;
     try {
-      const whole = flat(Object.values(await net.numericalGradient(p.x, p.t, { h })));
+      // the first indirect dispatch's argument buffer: [0..2] the per-lane kernel, [9..11] the cubic matmul
+      let args: GPUBuffer | null = null;
+      const real = rt.dispatchIndirect.bind(rt);
+      const spy = vi.spyOn(rt, 'dispatchIndirect').mockImplementation((enc, pipe, b, a, off, g) => { args ??= a; return real(enc, pipe, b, a, off, g); });
+      let whole: number[];
+      try { whole = flat(Object.values(await net.numericalGradient(p.x, p.t, { h }))); } finally { spy.mockRestore(); }
+      const aux = args ? new Uint32Array((await rt.readF32(args, 12)).buffer) : null;
+      const ran = { handOver: aux ? aux[0] > 0 : true, cubic: aux ? aux[9] > 0 : false };
       rt.bindingLimit = LIMIT;
       let chunked: number[];
       try { chunked = flat(Object.values(await net.numericalGradient(p.x, p.t, { h }))); } finally { rt.bindingLimit = null; }
@@ -55,7 +62,7 @@ describeBackends('TwoLayerNet hidden gradient: matmul form and hand-over', (ctx)
       const T = Array.isArray(p.t[0]) ? { rows: B, cols: K, data: Float64Array.from((p.t as number[][]).flat()) } : Int32Array.from(p.labels);
       const e = R.gradient(X, T);
       const exact = [...e.W1.data, ...e.b1, ...e.W2.data, ...e.b2];
-      return { whole, chunked, fd, exact };
+      return { whole, chunked, fd, exact, ran };
     } finally {
       net.dispose();
     }
@@ -66,14 +73,19 @@ describeBackends('TwoLayerNet hidden gradient: matmul form and hand-over', (ctx)
     { name: 'soft targets, h = 1e-4', h: 1e-4, o: { soft: true } },
     { name: 'labels, h·max x at the bound (1.6e-3)', h: 1.6e-3, o: { w2: 1 } },
     { name: 'tiny inputs (x ≤ 1e-20)', h: 1e-4, o: { xScale: 1e-20 } },
+    { name: 'W1 and W2 up to 20 and 10 at h = 1.5e-4 (saturated units)', h: 1.5e-4, o: { w1: 20, w2: 10 } },
   ])('within the bound ($name): the matmul form, equal to the float64 difference at h', async ({ h, o }) => {
     const p = problem(seed + Math.round(h * 1e5) + (o.soft ? 7 : 0) + (o.xScale ? 11 : 0), o);
     const r = await run(p, h);
     const vsFd = normRel(r.whole, r.fd), vsChunk = normRel(r.whole, r.chunked), fdVsExact = normRel(r.fd, r.exact);
-    log(`h ${h} ${JSON.stringify(o)}: whole vs float64 difference ${vsFd.toExponential(2)}, vs per-lane ${vsChunk.toExponential(2)}; the difference's truncation ${fdVsExact.toExponential(2)}`);
-    expect(r.whole).not.toEqual(r.chunked); // the matmul form ran (another summation order)
+    log(`h ${h} ${JSON.stringify(o)}: ran ${JSON.stringify(r.ran)}; whole vs float64 difference ${vsFd.toExponential(2)}, vs per-lane ${vsChunk.toExponential(2)}; the difference's truncation ${fdVsExact.toExponential(2)}`);
+    // inside the bound the cubic term stays below float32's resolution of the linear one
+    // ((δ·|w|)²/16 ≤ 2^-22), so its matmul must not be set off by rounding noise
+    expect(r.ran).toEqual({ handOver: false, cubic: false });
+    expect(r.whole).not.toEqual(r.chunked); // another summation order than the per-lane kernel's
     expect(vsChunk).toBeLessThan(1e-6);
-    expect(vsFd).toBeLessThan(1e-6);
+    // float32's forward pass limits both kernels (saturated units: ~1e-6 for the per-lane one too)
+    expect(vsFd).toBeLessThan(Math.max(1e-6, 1.5 * normRel(r.chunked, r.fd)));
   });
 
   it.each([
@@ -84,6 +96,7 @@ describeBackends('TwoLayerNet hidden gradient: matmul form and hand-over', (ctx)
     const p = problem(seed + 31 + Math.round(h * 1e3), o);
     const r = await run(p, h);
     log(`${JSON.stringify(o)} h ${h}: whole vs float64 difference ${normRel(r.whole, r.fd).toExponential(2)}, difference vs exact ${normRel(r.fd, r.exact).toExponential(2)}`);
+    expect(r.ran.handOver).toBe(true);
     expect(r.whole).toEqual(r.chunked);
     expect(normRel(r.whole, r.fd)).toBeLessThan(2e-6);
   });
@@ -91,6 +104,7 @@ describeBackends('TwoLayerNet hidden gradient: matmul form and hand-over', (ctx)
   it('inputs near float32\'s top (x up to 1e30) hand over too, and stay finite where the difference is', async () => {
     const p = problem(seed + 41, { xScale: 1e30 });
     const r = await run(p, 1e-4);
+    expect(r.ran.handOver).toBe(true);
     expect(r.whole).toEqual(r.chunked);
   });
 }, ['webgpu']);

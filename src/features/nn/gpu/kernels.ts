@@ -32,7 +32,8 @@ function params(rt: GpuRuntime, words: (number | { f: number })[]): GPUBuffer {
     if (typeof w === 'number') u[i] = w;
     else f[i] = w.f;
   });
-  return rt.uniform(u);
+  // a repeated call meets its kept block (releasing a kept buffer to the pool is a no-op)
+  return rt.kept.get(u) ?? rt.uniform(u);
 }
 
 /**
@@ -54,20 +55,28 @@ export function matmulLanes(N: number): number {
 export async function encodeMatmul(
   rt: GpuRuntime, enc: GPUCommandEncoder,
   A: DMat, B: DMat, C: DMat, K: number,
-  opts: { ta?: boolean; tb?: boolean; bias?: { m: DMat; off: number }; accum?: boolean } = {},
+  opts: { ta?: boolean; tb?: boolean; bias?: { m: DMat; off: number }; accum?: boolean; indirect?: { args: GPUBuffer; offset: number } } = {},
 ): Promise<void> {
   const M = C.rows, N = C.cols;
   const TN = matmulLanes(N);
   const pipe = await rt.pipeline('nn_matmul', matmulSrc, {
     TA: opts.ta ? 1 : 0, TB: opts.tb ? 1 : 0, HAS_BIAS: opts.bias ? 1 : 0, ACCUM: opts.accum ? 1 : 0, TN,
   });
-  const tilesN = Math.ceil(N / (4 * TN)), tiles = Math.ceil(M / MATMUL_R) * tilesN; // R × 4·TN blocks (nn_matmul.wgsl)
+  const { tilesN, tiles } = matmulTiles(M, N);
   const P = params(rt, [M, K, N, tilesN, opts.bias?.off ?? 0, 0, 0, 0]);
   // the bias binding is statically used, so without a bias it gets a dummy buffer
   const dummy = opts.bias ? null : rt.upload(new Float32Array(4));
   const biasBind = opts.bias ? bind(2, opts.bias.m) : { binding: 2, buffer: dummy!, size: 16 };
   rt.releaseAfterSubmit(enc, P, dummy);
-  rt.dispatch(enc, pipe, [bind(0, A), bind(1, B), biasBind, bind(3, C), { binding: 4, buffer: P }], tiles * TN, TN);
+  const list = [bind(0, A), bind(1, B), biasBind, bind(3, C), { binding: 4, buffer: P }];
+  if (opts.indirect) rt.dispatchIndirect(enc, pipe, list, opts.indirect.args, opts.indirect.offset);
+  else rt.dispatch(enc, pipe, list, tiles * TN, TN);
+}
+
+/** nn_matmul's R × 4·TN blocks for an M×N product: per block row, and in all (its workgroups). */
+export function matmulTiles(M: number, N: number): { tilesN: number; tiles: number } {
+  const tilesN = Math.ceil(N / (4 * matmulLanes(N)));
+  return { tilesN, tiles: Math.ceil(M / MATMUL_R) * tilesN };
 }
 
 /** An nn_layers kernel's pipeline and bindings (recorded here: its params are released after submit). */
@@ -215,11 +224,12 @@ export async function encodeGradHidden(
   const lanes = I * Hp + H;
   const consts = { WG, ONEHOT: t.onehot ? 1 : 0 };
   const grids = [rt.grid(lanes, WG), rt.grid(B * H, WG), rt.grid(I, WG)]; // main, moments, nonzero_cols
-  // pco: [A; C] (2BH), then the bias terms and s_b, each at a 256-byte boundary
-  const al = (n: number) => Math.ceil(n / 64) * 64;
-  const qBias = al(2 * B * H), qS = qBias + al(B * H), pcoBytes = 4 * (qS + B);
-  const poly = chunk.first && chunk.last && grids.every((gr) => gr[1] === 1) && Math.max(8 * B * I, pcoBytes) <= rt.maxBinding;
-  const P = params(rt, [B, I, H, K, lanes, { f: h }, { f: 1 / (chunk.batch * 2 * h) }, mode(chunk), Hp, qBias, grids[0][0], grids[1][0], qS, grids[2][0], 0, 0]);
+  const cubicTiles = matmulTiles(I, H).tiles;
+  // pco: A (BH), C, the bias terms (BH each) and s_b, each from a 256-byte boundary
+  const q = Math.ceil((B * H) / 64) * 64, pcoBytes = 4 * (3 * q + B);
+  const poly = chunk.first && chunk.last && grids.every((gr) => gr[1] === 1) && cubicTiles <= rt.limits.maxComputeWorkgroupsPerDimension &&
+    Math.max(4 * B * I, pcoBytes) <= rt.maxBinding;
+  const P = params(rt, [B, I, H, K, lanes, { f: h }, { f: 1 / (chunk.batch * 2 * h) }, mode(chunk), Hp, q, grids[0][0], grids[1][0], grids[2][0], cubicTiles, 0, 0]);
   rt.releaseAfterSubmit(enc, P);
   const uni = { binding: 7, buffer: P };
   const mainBinds = [
@@ -236,18 +246,20 @@ export async function encodeGradHidden(
     rt.dispatch(enc, pipe, mainBinds, lanes, WG);
     return;
   }
-  const aux = new Uint32Array(9);
-  aux[2] = aux[5] = aux[8] = 1; // (0, 0, 1) workgroups each, unless a pair fails
+  const aux = new Uint32Array(12);
+  aux[2] = aux[5] = aux[8] = aux[11] = 1; // (0, 0, 1) workgroups each until the coefficients ask
   const auxBuf = rt.upload(aux, STORAGE_RW | Usage.INDIRECT, 'numgrad-nn-poly-aux');
-  const x3: DMat = { buf: rt.scratch(8 * B * I, 'numgrad-nn-x3'), rows: 2 * B, cols: I };
+  const x3: DMat = { buf: rt.scratch(4 * B * I, 'numgrad-nn-x3'), rows: B, cols: I };
   const pco = rt.scratch(pcoBytes, 'numgrad-nn-poly');
   rt.releaseAfterSubmit(enc, auxBuf, x3.buf, pco);
   const auxB = { binding: 11, buffer: auxBuf, size: aux.byteLength };
   const pcoB = { binding: 13, buffer: pco, size: pcoBytes };
+  const gW: DMat = { buf: g.buf, rows: I, cols: H };
   rt.dispatch(enc, await rt.pipeline('nn_grad_poly', gradPolySrc, consts, 'cube'), [bind(0, x), uni, bind(12, x3), pcoB], B * 64, 64);
   rt.dispatch(enc, await rt.pipeline('nn_grad_poly', gradPolySrc, consts, 'coeffs'),
     [bind(1, z1), bind(2, zm), bind(3, W2), bind(4, y), bind(5, t.m), uni, auxB, pcoB], B * H, WG);
-  await encodeMatmul(rt, enc, x3, { buf: pco, rows: 2 * B, cols: H }, { buf: g.buf, rows: I, cols: H }, 2 * B, { ta: true });
+  await encodeMatmul(rt, enc, x, { buf: pco, rows: B, cols: H }, gW, B, { ta: true });
+  await encodeMatmul(rt, enc, x3, { buf: pco, rows: B, cols: H, off: 4 * q }, gW, B, { ta: true, accum: true, indirect: { args: auxBuf, offset: 36 } });
   rt.dispatch(enc, await rt.pipeline('nn_grad_poly', gradPolySrc, consts, 'bias_sum'), [bind(6, g), uni, pcoB], H, WG);
   rt.dispatchIndirect(enc, nzJob.pipe, nzJob.list, auxBuf, 24);
   if (mom) rt.dispatchIndirect(enc, mom, momBinds, auxBuf, 12);
