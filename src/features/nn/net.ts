@@ -4,6 +4,7 @@ import type { Backend, Runner } from '../../core/backend';
 import { ArgumentError } from '../../core/errors';
 import { nest, readOptions, type NestedOut } from '../../core/input';
 import { netErrorEstimates, type FlatNetDetail } from './detail';
+import { nonFiniteWarning } from './non-finite';
 import { createNetImpl } from './impl';
 import { readBatch, readX } from './inputs';
 import { type FlatParams, type GradMethod, type NetImpl, type NetSpec, paramShapes } from './ops';
@@ -20,9 +21,11 @@ export interface NetGradientOptions {
    * a second structured pass at 2h.
    */
   detail?: boolean;
+  /** false: no console warning when some entries are not finite (they are NaN or ±Inf in the result either way). */
+  warn?: boolean;
 }
 
-const GRADIENT_KEYS = ['h', 'method', 'detail'] as const;
+const GRADIENT_KEYS = ['h', 'method', 'detail', 'warn'] as const;
 
 /**
  * What `numericalGradient(x, t, { detail: true })` returns: the gradient and, in the same
@@ -131,25 +134,30 @@ export abstract class Net {
   }
 
   protected async numericalFlat(x: unknown, t: unknown, opts: NetGradientOptions = {}): Promise<{ g: FlatParams; h: number }> {
-    readOptions(opts, GRADIENT_KEYS, 'numericalGradient', ['detail']);
-    const h0 = checkNetStep(opts.h);
-    const method = checkMethod(opts.method);
-    const { batch } = readBatch(x, t, this.spec.inputSize, this.spec.outputSize);
-    return this.on('numericalGradient', async (impl) => {
-      const h = resolveNetStep(h0, impl.kind, method);
-      return { g: await impl.numericalGradient(batch, h, method), h };
-    });
-  }
-
-  /** The gradient at h and at 2h on one backend, and the error estimates they give. */
-  protected async numericalFlatDetail(x: unknown, t: unknown, opts: NetGradientOptions = {}): Promise<FlatNetDetail & { h: number; backend: 'cpu' | 'webgpu'; method: GradMethod }> {
-    readOptions(opts, GRADIENT_KEYS, 'numericalGradient', ['detail']);
+    readOptions(opts, GRADIENT_KEYS, 'numericalGradient', ['detail', 'warn']);
     const h0 = checkNetStep(opts.h);
     const method = checkMethod(opts.method);
     const { batch } = readBatch(x, t, this.spec.inputSize, this.spec.outputSize);
     return this.on('numericalGradient', async (impl) => {
       const h = resolveNetStep(h0, impl.kind, method);
       const g = await impl.numericalGradient(batch, h, method);
+      const w = opts.warn === false ? null : nonFiniteWarning(g, paramShapes(this.spec), h, impl.kind);
+      if (w) console.warn(w);
+      return { g, h };
+    });
+  }
+
+  /** The gradient at h and at 2h on one backend, and the error estimates they give. */
+  protected async numericalFlatDetail(x: unknown, t: unknown, opts: NetGradientOptions = {}): Promise<FlatNetDetail & { h: number; backend: 'cpu' | 'webgpu'; method: GradMethod }> {
+    readOptions(opts, GRADIENT_KEYS, 'numericalGradient', ['detail', 'warn']);
+    const h0 = checkNetStep(opts.h);
+    const method = checkMethod(opts.method);
+    const { batch } = readBatch(x, t, this.spec.inputSize, this.spec.outputSize);
+    return this.on('numericalGradient', async (impl) => {
+      const h = resolveNetStep(h0, impl.kind, method);
+      const g = await impl.numericalGradient(batch, h, method);
+      const w = opts.warn === false ? null : nonFiniteWarning(g, paramShapes(this.spec), h, impl.kind);
+      if (w) console.warn(w);
       const g2 = await impl.numericalGradient(batch, 2 * h, method);
       const u = impl.kind === 'webgpu' ? 2 ** -24 : 2 ** -53;
       return { ...netErrorEstimates(g, g2, u), h, backend: impl.kind, method };

@@ -3,12 +3,8 @@
 import matmulSrc from '../shaders/nn_matmul.wgsl';
 import layersSrc from '../shaders/nn_layers.wgsl';
 import lossSrc from '../shaders/nn_loss.wgsl';
-import gradOutSrc from '../shaders/nn_grad_out.wgsl';
-import gradHiddenSrc from '../shaders/nn_grad_hidden.wgsl';
-import gradPolySrc from '../shaders/nn_grad_poly.wgsl';
 import genericSrc from '../shaders/nn_generic.wgsl';
 import { LANE_WG, MATMUL_TN, MATMUL_R } from '../../../gpu/constants';
-import { STORAGE_RW, Usage } from '../../../gpu/flags';
 import type { Binding, GpuRuntime } from '../../../gpu/runtime';
 
 export const WG = LANE_WG;
@@ -25,7 +21,7 @@ export interface DMat {
 export const bytes = (m: DMat) => Math.max(4, m.rows * m.cols * 4);
 export const bind = (binding: number, m: DMat): Binding => ({ binding, buffer: m.buf, offset: m.off ?? 0, size: bytes(m) });
 
-function params(rt: GpuRuntime, words: (number | { f: number })[]): GPUBuffer {
+export function params(rt: GpuRuntime, words: (number | { f: number })[]): GPUBuffer {
   const ab = new ArrayBuffer(Math.max(16, Math.ceil(words.length / 4) * 16));
   const u = new Uint32Array(ab), f = new Float32Array(ab);
   words.forEach((w, i) => {
@@ -80,7 +76,7 @@ export function matmulTiles(M: number, N: number): { tilesN: number; tiles: numb
 }
 
 /** An nn_layers kernel's pipeline and bindings (recorded here: its params are released after submit). */
-async function layersJob(
+export async function layersJob(
   rt: GpuRuntime, enc: GPUCommandEncoder, entry: string, count: number, cols: number, scale: number,
   b: { a?: DMat; g?: DMat; o1?: DMat; o2?: DMat },
 ): Promise<{ pipe: GPUComputePipeline; list: Binding[] }> {
@@ -167,103 +163,6 @@ export function encodeLogitGrad(rt: GpuRuntime, enc: GPUCommandEncoder, y: DMat,
 /** out[outOff + k] = Σ_r m[r][k] (rows in order); `accum`: added to what out holds. */
 export function encodeColSums(rt: GpuRuntime, enc: GPUCommandEncoder, m: DMat, out: DMat, outOff = 0, accum = false): Promise<void> {
   return lossKernel(rt, enc, 'col_sums', false, m.rows, m.cols, 0, { y: m, o: out }, m.cols, outOff, accum);
-}
-
-/** Where a row chunk stands in its batch: the whole batch's size (the loss is its mean), first and last chunk. */
-export interface GradChunk {
-  batch: number;
-  first: boolean;
-  last: boolean;
-}
-
-export const WHOLE = (batch: number): GradChunk => ({ batch, first: true, last: true });
-
-const mode = (c: GradChunk) => (c.first ? 1 : 0) | (c.last ? 2 : 0);
-
-/**
- * The binding of the compensation that carries a structured kernel's Kahan sum from chunk
- * to chunk (G-shaped), or for a batch in one piece a dummy the kernel never touches.
- */
-function compBind(rt: GpuRuntime, enc: GPUCommandEncoder, binding: number, chunk: GradChunk, comp: DMat | undefined): Binding {
-  if (comp) return bind(binding, comp);
-  if (!chunk.first || !chunk.last) throw new Error('numgrad: a chunked structured gradient needs its compensation buffer');
-  const dummy = rt.upload(new Float32Array(4));
-  rt.releaseAfterSubmit(enc, dummy);
-  return { binding, buffer: dummy, size: 16 };
-}
-
-/** Structured gradient of an output layer (W: J×K, plus K bias lanes when `bias`), into g; `comp` is g's compensation buffer. */
-export async function encodeGradOut(
-  rt: GpuRuntime, enc: GPUCommandEncoder, z: DMat, y: DMat, yc: DMat, t: DTarget, h: number, bias: boolean, g: DMat,
-  chunk: GradChunk = WHOLE(z.rows), comp?: DMat,
-): Promise<void> {
-  const B = z.rows, J = z.cols, K = y.cols;
-  const lanes = J * K + (bias ? K : 0);
-  const pipe = await rt.pipeline('nn_grad_out', gradOutSrc, { WG, ONEHOT: t.onehot ? 1 : 0 });
-  const P = params(rt, [B, J, K, lanes, { f: h }, { f: 1 / (chunk.batch * 2 * h) }, mode(chunk), 0]);
-  rt.releaseAfterSubmit(enc, P);
-  rt.dispatch(enc, pipe, [
-    bind(0, z), bind(1, y), bind(2, yc), bind(3, t.m), bind(4, g), { binding: 5, buffer: P }, compBind(rt, enc, 6, chunk, comp),
-  ], lanes, WG);
-}
-
-/**
- * Structured gradient of the hidden layer (W1: I×H, then H bias lanes), into g. A whole
- * batch takes the matmul form of nn_grad_poly.wgsl, which hands over to the per-lane kernel
- * (nn_grad_hidden.wgsl) on the device when some sample is outside its bound; row chunks
- * always use the per-lane kernel. Its W1 lanes visit only the samples where x[b][i] ≠ 0
- * (`nz`, `nzCount`: built here by nonzero_cols); `tab` (B×8H) holds its fast path's coefficients.
- */
-export async function encodeGradHidden(
-  rt: GpuRuntime, enc: GPUCommandEncoder,
-  x: DMat, z1: DMat, zm: DMat, W2: DMat, y: DMat, t: DTarget, h: number, g: DMat, nz: DMat, nzCount: DMat, tab: DMat,
-  chunk: GradChunk = WHOLE(x.rows), comp?: DMat,
-): Promise<void> {
-  const B = x.rows, I = x.cols, H = z1.cols, K = y.cols;
-  const Hp = Math.ceil(H / 8) * 8; // lanes i-major over Hp slots (nn_grad_hidden.wgsl)
-  const lanes = I * Hp + H;
-  const consts = { WG, ONEHOT: t.onehot ? 1 : 0 };
-  const grids = [rt.grid(lanes, WG), rt.grid(B * H, WG), rt.grid(I, WG)]; // main, moments, nonzero_cols
-  const cubicTiles = matmulTiles(I, H).tiles;
-  // pco: A (BH), C, the bias terms (BH each) and s_b, each from a 256-byte boundary
-  const q = Math.ceil((B * H) / 64) * 64, pcoBytes = 4 * (3 * q + B);
-  const poly = chunk.first && chunk.last && grids.every((gr) => gr[1] === 1) && cubicTiles <= rt.limits.maxComputeWorkgroupsPerDimension &&
-    Math.max(4 * B * I, pcoBytes) <= rt.maxBinding;
-  const P = params(rt, [B, I, H, K, lanes, { f: h }, { f: 1 / (chunk.batch * 2 * h) }, mode(chunk), Hp, q, grids[0][0], grids[1][0], grids[2][0], cubicTiles, 0, 0]);
-  rt.releaseAfterSubmit(enc, P);
-  const uni = { binding: 7, buffer: P };
-  const mainBinds = [
-    bind(0, x), bind(1, z1), bind(2, zm), bind(3, W2), bind(4, y), bind(5, t.m), bind(6, g), uni,
-    bind(8, nz), compBind(rt, enc, 9, chunk, comp), bind(10, tab),
-  ];
-  const momBinds = [bind(3, W2), bind(4, y), bind(5, t.m), uni, bind(10, tab)];
-  const mom = t.onehot ? null : await rt.pipeline('nn_grad_hidden', gradHiddenSrc, consts, 'moments'); // label targets only
-  const pipe = await rt.pipeline('nn_grad_hidden', gradHiddenSrc, consts);
-  const nzJob = await layersJob(rt, enc, 'nonzero_cols', x.rows, x.cols, 0, { a: x, o1: nz, o2: nzCount });
-  if (!poly) {
-    rt.dispatch(enc, nzJob.pipe, nzJob.list, I, WG);
-    if (mom) rt.dispatch(enc, mom, momBinds, B * H, WG);
-    rt.dispatch(enc, pipe, mainBinds, lanes, WG);
-    return;
-  }
-  const aux = new Uint32Array(12);
-  aux[2] = aux[5] = aux[8] = aux[11] = 1; // (0, 0, 1) workgroups each until the coefficients ask
-  const auxBuf = rt.upload(aux, STORAGE_RW | Usage.INDIRECT, 'numgrad-nn-poly-aux');
-  const x3: DMat = { buf: rt.scratch(4 * B * I, 'numgrad-nn-x3'), rows: B, cols: I };
-  const pco = rt.scratch(pcoBytes, 'numgrad-nn-poly');
-  rt.releaseAfterSubmit(enc, auxBuf, x3.buf, pco);
-  const auxB = { binding: 11, buffer: auxBuf, size: aux.byteLength };
-  const pcoB = { binding: 13, buffer: pco, size: pcoBytes };
-  const gW: DMat = { buf: g.buf, rows: I, cols: H };
-  rt.dispatch(enc, await rt.pipeline('nn_grad_poly', gradPolySrc, consts, 'cube'), [bind(0, x), uni, bind(12, x3), pcoB], B * 64, 64);
-  rt.dispatch(enc, await rt.pipeline('nn_grad_poly', gradPolySrc, consts, 'coeffs'),
-    [bind(1, z1), bind(2, zm), bind(3, W2), bind(4, y), bind(5, t.m), uni, auxB, pcoB], B * H, WG);
-  await encodeMatmul(rt, enc, x, { buf: pco, rows: B, cols: H }, gW, B, { ta: true });
-  await encodeMatmul(rt, enc, x3, { buf: pco, rows: B, cols: H, off: 4 * q }, gW, B, { ta: true, accum: true, indirect: { args: auxBuf, offset: 36 } });
-  rt.dispatch(enc, await rt.pipeline('nn_grad_poly', gradPolySrc, consts, 'bias_sum'), [bind(6, g), uni, pcoB], H, WG);
-  rt.dispatchIndirect(enc, nzJob.pipe, nzJob.list, auxBuf, 24);
-  if (mom) rt.dispatchIndirect(enc, mom, momBinds, auxBuf, 12);
-  rt.dispatchIndirect(enc, pipe, mainBinds, auxBuf, 0);
 }
 
 /**

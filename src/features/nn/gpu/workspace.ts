@@ -5,10 +5,8 @@ import { ArgumentError } from '../../../core/errors';
 import type { GpuRuntime } from '../../../gpu/runtime';
 import type { Target } from '../cpu/targets';
 import type { NetSpec } from '../ops';
-import {
-  type DMat, type DTarget, type GradChunk, WHOLE, encodeMatmul, encodeSigmoid, encodeSoftmax, encodeLogitGrad, encodeColSums,
-  encodeSigmoidBack, encodeGradOut, encodeGradHidden,
-} from './kernels';
+import { type DMat, type DTarget, encodeMatmul, encodeSigmoid, encodeSoftmax, encodeLogitGrad, encodeColSums, encodeSigmoidBack } from './kernels';
+import { type GradChunk, WHOLE, encodeGradOut, encodeGradHidden } from './structured';
 import { alloc, view, write } from './device-mats';
 
 /**

@@ -65,7 +65,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     if (abs(d) < SMALL) { m = expm1_small(vec2<f32>(-d, d)); } else { m = vec2<f32>(expm1f(-d), expm1f(d)); }
     let zz = z1[b * H + j];
     let s = zm[b * H + j];
-    let dz = -(zz * s * m) / (1.0 + s * m);
+    let dz = sigmoid_move(zz, s, m);
     let fast = max(abs(dz.x), abs(dz.y)) * wmax < SMALL;
     let o = b * K;
     var ch = vec2<f32>(0.0);

@@ -25,34 +25,8 @@
 // indirect dispatch arguments (x, y, z): [0..2] main, [3..5] moments, [6..8] nonzero_cols of
 // nn_layers.wgsl, [9..11] the cubic matmul; (0, 0, 1) until the coefficients ask
 @group(0) @binding(11) var<storage, read_write> aux: array<atomic<u32>>;
-@group(0) @binding(12) var<storage, read_write> x3: array<f32>;  // x³, B×I
-// A from element 0, C from P.q0, the bias terms from 2·P.q0 (B×H each), s_b from 3·P.q0
+// A from element 0, C from P.q0, the bias terms from 2·P.q0 (B×H each), s_b (nn_cube.wgsl) from 3·P.q0
 @group(0) @binding(13) var<storage, read_write> pco: array<f32>;
-const RW: u32 = 64u;
-var<workgroup> red: array<f32, RW>;
-
-// one workgroup per sample b: its row of x³ and s_b = max_i |x[b][i]| (a tree in
-// workgroup memory; x is finite, checked on input)
-@compute @workgroup_size(RW)
-fn cube(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let b = wid.x + wid.y * nwg.x;
-  if (b >= P.B) { return; } // uniform per workgroup
-  let I = P.I;
-  var m = 0.0;
-  for (var i = lid; i < I; i = i + RW) {
-    let v = x[b * I + i];
-    x3[b * I + i] = v * v * v;
-    m = max(m, abs(v));
-  }
-  red[lid] = m;
-  workgroupBarrier();
-  for (var w = RW / 2u; w > 0u; w = w / 2u) {
-    if (lid < w) { red[lid] = max(red[lid], red[lid + w]); }
-    workgroupBarrier();
-  }
-  if (lid == 0u) { pco[3u * P.q0 + b] = red[0]; }
-}
-
 // by the bits: under WGSL's finite-math rules a compiler may fold v - v == 0 to true
 fn finite(v: f32) -> bool {
   return (bitcast<u32>(v) & 0x7f800000u) != 0x7f800000u;
@@ -104,7 +78,8 @@ fn coeffs(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups
     let d = P.h * s;
     // d·max(1, wmax) < 2^-9 bounds the dropped terms; below 2^-100 D could underflow
     ok = ok && d * max(1.0, wmax) < SMALL && d > 7.888609e-31;
-    let c1 = change_pm(b, j, d, wmax);
+    var c1 = hb;
+    if (d != P.h) { c1 = change_pm(b, j, d, wmax); } // s_b = 1 (MNIST rows): D(δ) is the bias lane's D(h)
     let c2 = change_pm(b, j, 0.5 * d, wmax);
     let D1 = c1.x - c1.y;
     let D2 = c2.x - c2.y;

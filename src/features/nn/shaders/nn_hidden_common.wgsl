@@ -64,6 +64,13 @@ fn change_c(o: u32, w: u32, c: u32, dz: vec2<f32>, fast: bool) -> vec2<f32> {
 }
 
 
+// σ(a + d) - σ(a) = -z·zm·m / (1 + zm·m) with m = expm1(-d), z = σ(a), zm = σ(-a); a step
+// so large that m overflows (h·x past ~88) moves σ to 0: the change is -z (Inf/Inf was NaN)
+fn sigmoid_move(z: f32, zm: f32, m: vec2<f32>) -> vec2<f32> {
+  let big = (bitcast<vec2<u32>>(m) & vec2<u32>(0x7fffffffu)) == vec2<u32>(0x7f800000u);
+  return select(-(z * zm * m) / (1.0 + zm * m), vec2<f32>(-z), big);
+}
+
 // The loss change of sample b when a1[b][j] moves by +d (x) and -d (y), formed as main forms
 // it per sample but without the moments table: σ(a ± d) - σ(a) through expm1, the logits'
 // softmax change through expm1/log1p (series when every |Δ_k| < 2^-9). wmax = max_k |W2[j][k]|.
@@ -72,7 +79,7 @@ fn change_pm(b: u32, j: u32, d: f32, wmax: f32) -> vec2<f32> {
   if (abs(d) < SMALL) { m = expm1_small(vec2<f32>(-d, d)); } else { m = vec2<f32>(expm1f(-d), expm1f(d)); }
   let zz = z1[b * P.H + j];
   let s = zm[b * P.H + j];
-  let dz = -(zz * s * m) / (1.0 + s * m);
+  let dz = sigmoid_move(zz, s, m);
   let fast = max(abs(dz.x), abs(dz.y)) * wmax < SMALL;
   let o = b * P.K;
   let w = j * P.K;
