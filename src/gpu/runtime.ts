@@ -5,7 +5,7 @@ import { READBACK, STORAGE_RW, Usage } from './flags';
 import { grid } from './grid';
 import { PipelineCache, type Constants } from './pipelines';
 import { mapAndCopy } from './readback';
-import { onePass, repeatPass } from './passes';
+import { endPass, onePass, repeatPass } from './passes';
 import { UniformCache } from './uniforms';
 import type { AcquiredAdapter, AdapterInfo } from './device';
 import { describeAdapter, requestDevice } from './device';
@@ -231,7 +231,9 @@ export class GpuRuntime {
 
   /** Records a buffer-to-buffer copy (offsets and size in bytes). */
   copy(encoder: GPUCommandEncoder, src: GPUBuffer, srcOffset: number, dst: GPUBuffer, dstOffset: number, bytes: number): void {
-    if (bytes > 0) encoder.copyBufferToBuffer(src, srcOffset, dst, dstOffset, bytes);
+    if (bytes <= 0) return;
+    endPass(encoder);
+    encoder.copyBufferToBuffer(src, srcOffset, dst, dstOffset, bytes);
   }
 
   /** Writes `data` into an existing buffer at a byte offset (queued before the next submit). */
@@ -266,6 +268,7 @@ export class GpuRuntime {
     this.pending.delete(encoder);
     this.device.pushErrorScope('validation');
     try {
+      endPass(encoder);
       this.device.queue.submit([encoder.finish()]);
     } finally {
       this.scopes.push(this.device.popErrorScope().catch(() => null));
@@ -306,6 +309,7 @@ export class GpuRuntime {
     const staging = this.pool.acquire(bytes, READBACK, 'numgrad-readback');
     try {
       const enc = encoder ?? this.encoder('numgrad-readback');
+      endPass(enc);
       enc.copyBufferToBuffer(src, offsetElems * 4, staging, 0, bytes);
       this.submit(enc);
       const ab = await mapAndCopy(staging, bytes);

@@ -61,10 +61,20 @@ fn main(@builtin(local_invocation_index) lid: u32,
     rows[r] = min(row0 + r, P.M - 1u);
     acc[r] = vec4<f32>(0.0);
   }
+  var a: array<f32, R>;
   for (var k = 0u; k < P.K; k = k + 1u) {
+    var nonzero = false;
+    for (var r = 0u; r < R; r = r + 1u) {
+      a[r] = loadA(rows[r], k);
+      nonzero = nonzero || a[r] != 0.0;
+    }
+    // the block's R values of A at k are the same for every lane of the workgroup, so this
+    // branch is uniform: sparse inputs (MNIST: ~80 % zeros, whole runs of them) skip the
+    // B loads and multiply-adds of a zero block (a NaN or Inf in B there is not spread)
+    if (!nonzero) { continue; }
     let b = vec4<f32>(loadB(k, c0), loadB(k, c1), loadB(k, c2), loadB(k, c3));
     for (var r = 0u; r < R; r = r + 1u) {
-      acc[r] = acc[r] + vec4<f32>(loadA(rows[r], k)) * b;
+      acc[r] = acc[r] + vec4<f32>(a[r]) * b;
     }
   }
   for (var r = 0u; r < R; r = r + 1u) {
