@@ -114,15 +114,23 @@ describeBackends('structured sum gradients', (ctx, kind) => {
     const f = ctx().fn(ROSENBROCK, { n });
     const a = (await ctx().numericalGradient(f, x, { warn: false })) as number[];
     exprSumsConfig.enabled = false;
-    let b: number[];
+    let b: number[], be: number[];
     try {
-      b = (await ctx().numericalGradient(f, x, { warn: false })) as number[];
+      const d = await ctx().numericalGradient(f, x, { detail: true });
+      b = d.value as number[];
+      be = d.error as number[];
     } finally {
       exprSumsConfig.enabled = true;
     }
     const { g: e, scale } = rosenbrockParts(x);
     expect(worst(a, e, scale)).toBeLessThan(tol);
-    expect(worst(b, e, scale)).toBeLessThan(kind === 'webgpu' ? 1e-3 : 1e-8);
+    // the whole function in float32 differences a sum of 47 terms up to ~10³ each: its error
+    // is the ladder's to state (about 1e-3 of the scale here, more on some draws), and the
+    // structured lanes must beat it
+    const off = b.map((v, j) => Math.abs(v - e[j]));
+    expect(off.every((o, j) => o <= Math.max(2 * be[j], 1e-12 * scale[j]))).toBe(true);
+    if (kind === 'cpu') expect(worst(b, e, scale)).toBeLessThan(1e-8);
+    else expect(worst(a, e, scale)).toBeLessThan(worst(b, e, scale));
   });
 
   it('a least-squares loss over 10⁵ data points (data bound as storage buffers), against float64', async () => {
