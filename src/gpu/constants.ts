@@ -6,6 +6,10 @@
 
 /** Workgroup size of the 1-D lane kernels (override WG in gpu/shaders/lanes.wgsl). */
 export const LANE_WG = 64;
+/** Workgroup size of the step ladder (diff/shaders/ladder.wgsl, and the structured sums'
+ *  copy): 16 components a workgroup, whose per-component reductions then fill two SIMD rows
+ *  of a CPU adapter instead of one row each (a power of two, a multiple of 2·LADDER_STEPS). */
+export const LADDER_WG = 256;
 /** Workgroup size of reduce_sum (each workgroup sums 2·REDUCE_WG inputs). */
 export const REDUCE_WG = 256;
 /** nn_matmul: at most MATMUL_TN lanes per workgroup, each computing MATMUL_R rows × 4 columns

@@ -7,7 +7,7 @@ import { bounds32 } from './bounds';
 const LADDER_BOUNDED = 0x100;
 import { ArgumentError } from '../../core/errors';
 import type { WgslFunction, ExprFunction } from '../../functions/fn';
-import { DIFF_DATA_BINDING, LANE_WG } from '../../gpu/constants';
+import { DIFF_DATA_BINDING, LADDER_WG, LANE_WG } from '../../gpu/constants';
 import type { GpuRuntime } from '../../gpu/runtime';
 import { gpuFunction, harnessPipeline } from './harness';
 import { MAX_VANISHED_LISTED, type GradientJob, type GradientOut, type PointsJob } from './jobs';
@@ -159,14 +159,14 @@ export async function gpuLadderGradient(rt: GpuRuntime, job: GradientJob): Promi
   const fn = gpuFunction(job.f);
   checkGpuData(fn, rt.maxBinding);
   const { rows, n } = job;
-  const constants = { N: n, STENCIL: 3, WG, H0: LADDER_H0, ULPS: gpuUlps(job.f as never), REL_TOL: GPU_REL_TOL };
+  const constants = { N: n, STENCIL: 3, WG: LADDER_WG, H0: LADDER_H0, ULPS: gpuUlps(job.f as never), REL_TOL: GPU_REL_TOL };
   const pipeline = await harnessPipeline(rt, fn, 'ladder', ladderSrc, FIRST_DATA_BINDING, 'main', constants);
   const x32 = (job.x32 ?? new Float32Array(job.x));
   // bounds ride after each chunk's points in the same binding, flagged in the step word's bit 8
   // (the structured sums kernel shares this shader and binds no bounds)
   const tail = job.bounds ? bounds32(job.bounds) : undefined;
   const limit = rt.maxBinding - (tail ? tail.byteLength : 0);
-  const out = await runChunks(rt, fn, pipeline, planChunks(rows, n, 4, limit), n, x32, { words: 4, invocations: 2 * LADDER_STEPS },
+  const out = await runChunks(rt, fn, pipeline, planChunks(rows, n, 4, limit), n, x32, { words: 4, invocations: 2 * LADDER_STEPS, wg: LADDER_WG },
     LADDER_STEPS | (tail ? LADDER_BOUNDED : 0), tail);
   const total = rows * n;
   const grad = new Float64Array(total), error = new Float64Array(total), step = new Float64Array(total);
@@ -208,8 +208,8 @@ async function runChunks(
   chunks: Chunk[],
   n: number,
   x32: Float32Array,
-  /** f32 words each lane writes, and shader invocations per lane (the ladder: 4 and 16) */
-  layout: { words: number; invocations: number } = { words: 1, invocations: 1 },
+  /** f32 words each lane writes, shader invocations per lane and the workgroup size (the ladder: 4, 16, LADDER_WG) */
+  layout: { words: number; invocations: number; wg?: number } = { words: 1, invocations: 1 },
   /** the uniform's last word: the fixed step's f32 bits, or the ladder's step count */
   word3 = 0,
   /** appended after each chunk's points in their binding (the ladder's bounds) */
@@ -259,7 +259,7 @@ async function runChunks(
             { binding: 3, buffer: params },
             ...data.bindings,
           ];
-          rt.dispatch(enc, pipeline, bindings, c.lanes * layout.invocations, WG);
+          rt.dispatch(enc, pipeline, bindings, c.lanes * layout.invocations, layout.wg ?? WG);
           if (dst) rt.copy(enc, ob, 0, dst, at * W * 4, c.lanes * W * 4);
           else single = ob;
           at += c.lanes;

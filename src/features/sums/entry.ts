@@ -6,6 +6,8 @@
 import sumsSrc from './shaders/sums_ladder.wgsl';
 
 const J_LINE = /^(\s*)let j = ngh_params\.j0 \+ comp % ngh_params\.nj;\s*$/m;
+// every such line: the sampling lanes and the lanes that evaluate f(x) both set the component
+const J_LINES = new RegExp(J_LINE.source, 'gm');
 
 export function structuredEntry(src: string): string {
   const at = src.search(/^@compute @workgroup_size\(WG\)\s*\nfn main\(/m);
@@ -18,7 +20,7 @@ export function structuredEntry(src: string): string {
   }
   const main = src.slice(at, end);
   if (end < 0 || !J_LINE.test(main)) throw new Error("numgrad: internal error: the ladder's main no longer sets j as sums/entry.ts expects");
-  return main.replace('fn main(', 'fn sums_main(').replace(J_LINE, (line, ind: string) => `${line}\n${ind}ngs_comp = j;`);
+  return main.replace('fn main(', 'fn sums_main(').replace(J_LINES, (line, ind: string) => `${line}\n${ind}ngs_comp = j;`);
 }
 
 /** The module head: the ladder, user_f over the local sum and the structured entry. */

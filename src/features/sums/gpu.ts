@@ -3,7 +3,7 @@
 // buffers (any size up to the binding limit), never embedded in the shader.
 import { ArgumentError } from '../../core/errors';
 import type { ExprFunction } from '../../functions/fn';
-import { DIFF_DATA_BINDING, LANE_WG } from '../../gpu/constants';
+import { DIFF_DATA_BINDING, LADDER_WG } from '../../gpu/constants';
 import type { GpuRuntime } from '../../gpu/runtime';
 import { planChunks, uploadData as uploadShared } from '../diff/gpu';
 import { hashText } from '../diff/harness';
@@ -34,7 +34,7 @@ export async function gpuSumsGradient(rt: GpuRuntime, job: GradientJob): Promise
   const { rows, n } = job;
   const chunks = planChunks(rows, n, 4, rt.maxBinding);
   const code = SUMS_SHADER + fn.expr.wgslLocal(DIFF_DATA_BINDING);
-  const constants = { N: n, STENCIL: 3, WG: LANE_WG, H0: LADDER_H0, ULPS: gpuUlps(job.f as never), REL_TOL: GPU_REL_TOL };
+  const constants = { N: n, STENCIL: 3, WG: LADDER_WG, H0: LADDER_H0, ULPS: gpuUlps(job.f as never), REL_TOL: GPU_REL_TOL };
   const x32 = job.x32 ?? Float32Array.from(job.x);
 
   const pipeline = await rt.pipeline(`sums_${hashText(code)}`, code, constants, 'sums_main');
@@ -55,7 +55,7 @@ export async function gpuSumsGradient(rt: GpuRuntime, job: GradientJob): Promise
           { binding: 2, buffer: ob, size: c.lanes * 16 },
           { binding: 3, buffer: params },
           ...data,
-        ], c.lanes * 2 * LADDER_STEPS, LANE_WG);
+        ], c.lanes * 2 * LADDER_STEPS, LADDER_WG);
         out.set(await rt.readF32(ob, c.lanes * 4, 0, enc), c.l0 * 4);
       } finally {
         rt.release(...held);

@@ -1,13 +1,13 @@
 // The step ladder ('auto') in float32, the twin of src/features/diff/ladder.ts. One group of
 // 2·LK lanes per component (point r, parameter j): lane s evaluates f at x_j + h_k (s even)
 // or x_j − h_k (s odd), k = s / 2, with h_k = H0·max(|x_j|, 1)/r^k formed here from x (so
-// only x is uploaded; r is ngh_ratio, ladderRatio in ladder.ts); lane 0 of the group also
-// evaluates f(x), after the samples and only when the ladder needs it (ngh_need). Each lane
-// stores the perturbed coordinate itself and the realised step is
-// formed after the barrier by another lane: written as (x + h) − x in one lane, the compiler
-// may fold it to h (lavapipe did, on one side), and f was evaluated at the rounded x + h. After a barrier, lane 0
-// Richardson-extrapolates the three ladders (central, forward, backward) and writes
-// [value, error estimate, step, status] for its component.
+// only x is uploaded; r is ngh_ratio, ladderRatio in ladder.ts). Each lane stores the
+// perturbed coordinate itself and the realised step is formed after the barrier by another
+// lane: written as (x + h) − x in one lane, the compiler may fold it to h (lavapipe did, on
+// one side), and f was evaluated at the rounded x + h. Then the workgroup's first lanes take
+// one component each: f(x) where the ladder needs it (ngh_need), the three Richardson
+// ladders (central, forward, backward; three lanes a component) and the reduction to
+// [value, error estimate, step, status].
 // The user's code (user_f and any data bindings from DIFF_DATA_BINDING on) is appended.
 //#include "prelude.wgsl"
 const LK: u32 = 8u;  // LADDER_STEPS (checked against ladder.ts by test/layout.test.ts)
@@ -326,7 +326,9 @@ fn ngh_reduce(g: u32, xj: f32) -> vec4<f32> {
 fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   let slot = lid / LG;
   let s = lid % LG;
-  let comp = (wid.x + wid.y * nwg.x) * (WG / LG) + slot;
+  let C = WG / LG; // components per workgroup
+  let first = (wid.x + wid.y * nwg.x) * C;
+  let comp = first + slot;
   let live = comp < ngh_params.comps;
   if (live) {
     ngh_base = (comp / ngh_params.nj) * N;
@@ -347,25 +349,42 @@ fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) wid: v
     ngh_wd[lid] = xs;
   }
   workgroupBarrier();
+  // The per-component work below runs on the first lanes of the workgroup, one (or three)
+  // per component side by side: on a CPU adapter's SIMD rows (lavapipe: 8 lanes) the lanes
+  // 0, LG, 2·LG, ... each had a row of their own with one lane active.
   // f(x) only where the samples show it is needed: usually the ladder is 2·LK evaluations
-  if (live && s == 0u) {
-    let need = ngh_need(lid, ngh_point(ngh_params.j0 + comp % ngh_params.nj));
-    ngh_needs[lid] = select(0u, 1u, need);
+  if (lid < C && first + lid < ngh_params.comps) {
+    let comp = first + lid;
+    let g = lid * LG;
+    ngh_base = (comp / ngh_params.nj) * N;
+    let j = ngh_params.j0 + comp % ngh_params.nj;
+    let need = ngh_need(g, ngh_point(j));
+    ngh_needs[g] = select(0u, 1u, need);
     if (need) {
       ngh_j = 0xffffffffu;
-      ngh_wf0[lid] = user_f();
+      ngh_wf0[g] = user_f();
     }
   }
   workgroupBarrier();
-  if (live && s < 3u && (s == 0u || ngh_needs[lid - s] != 0u)) {
-    let pk = ngh_side(lid - s, s, ngh_point(ngh_params.j0 + comp % ngh_params.nj));
-    ngh_pv[lid] = vec4<f32>(pk.value, pk.err, pk.rnd, pk.step);
-    ngh_pf[lid] = select(0u, 1u, pk.found) | select(0u, 2u, pk.interior) | select(0u, 4u, pk.consistent);
+  // the three ladders of each component c: central on lane c, forward on C + c, backward on
+  // 2C + c (the one-sided ones run only where the central ladder lost samples, so the
+  // central ones fill whole SIMD rows by themselves)
+  let q = lid % C;
+  let side = lid / C;
+  if (lid < 3u * C && first + q < ngh_params.comps && (side == 0u || ngh_needs[q * LG] != 0u)) {
+    let cq = first + q;
+    let g = q * LG;
+    ngh_base = (cq / ngh_params.nj) * N;
+    let pk = ngh_side(g, side, ngh_point(ngh_params.j0 + cq % ngh_params.nj));
+    ngh_pv[g + side] = vec4<f32>(pk.value, pk.err, pk.rnd, pk.step);
+    ngh_pf[g + side] = select(0u, 1u, pk.found) | select(0u, 2u, pk.interior) | select(0u, 4u, pk.consistent);
   }
   workgroupBarrier();
-  if (live && s == 0u) {
-    let r = ngh_reduce(lid, ngh_point(ngh_params.j0 + comp % ngh_params.nj));
-    let o = comp * 4u;
+  if (lid < C && first + lid < ngh_params.comps) {
+    let cr = first + lid;
+    ngh_base = (cr / ngh_params.nj) * N;
+    let r = ngh_reduce(lid * LG, ngh_point(ngh_params.j0 + cr % ngh_params.nj));
+    let o = cr * 4u;
     ngh_out[o] = r.x;
     ngh_out[o + 1u] = r.y;
     ngh_out[o + 2u] = r.z;

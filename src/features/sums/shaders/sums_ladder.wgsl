@@ -4,7 +4,8 @@
 // user_local(j) = the terms of f that read x_j (appended by src/expr, wgslLocal), at x and at
 // x_j ± h_k: f(x ± h_k·e_j) − f(x) equals that difference exactly, so a lane costs a few
 // terms instead of all n and no large sums are subtracted. The entry point `sums_main` is
-// the ladder's `main` with one line added, `ngs_comp = j;`, derived from its text at load
+// the ladder's `main` with `ngs_comp = j;` added after each line that sets j (the sampling
+// lanes, and the lanes that evaluate f(x)), derived from its text at load
 // (src/features/sums/entry.ts), so the two cannot drift apart.
 //#include "../../diff/shaders/ladder.wgsl"
 
