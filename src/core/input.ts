@@ -232,6 +232,12 @@ export function unravel(i: number, shape: readonly number[]): number[] {
 /** Flat data back into plain nested arrays of `shape` (a number for `[]`), like numpy's tolist(). */
 export function nest(data: ArrayLike<number>, shape: readonly number[], offset = 0): NestedOut {
   if (shape.length === 0) return data[offset];
+  if (shape.length === 1) {
+    // the innermost rows in one loop (a call per number cost ~17 ns each: 0.7 ms for 784×50)
+    const row: number[] = new Array(shape[0]);
+    for (let i = 0; i < shape[0]; i++) row[i] = data[offset + i];
+    return row;
+  }
   const [d, ...rest] = shape;
   const step = sizeOf(rest);
   const out: NestedOut[] = new Array(d);

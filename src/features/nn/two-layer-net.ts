@@ -3,7 +3,7 @@
 // drawn W1 then W2 from the seeded Rng (as src/features/nn/cpu does), b = 0.
 import type { Runner } from '../../core/backend';
 import { ArgumentError } from '../../core/errors';
-import { readTensor } from '../../core/input';
+import { readTensor, type NestedOut } from '../../core/input';
 import { Rng } from './cpu/rng';
 import { Net, type NetGradientDetail, type NetGradientOptions } from './net';
 import { type FlatParams, type NetSpec, paramShapes } from './ops';
@@ -74,7 +74,9 @@ export class TwoLayerNet extends Net {
 
   async numericalGradientDetail(x: unknown, t: unknown, opts: NetGradientOptions = {}) {
     const { g, h } = await this.numericalFlat(x, t, opts);
-    return { grad: this.nestedParams(g), flat: g, h };
+    let grad: Record<string, NestedOut> | null = null; // nested only when read (0.7 ms for 784×50 before nest's row loop)
+    const nested = () => (grad ??= this.nestedParams(g));
+    return { get grad() { return nested(); }, flat: g, h };
   }
 
   gradientDetail(x: unknown, t: unknown): Promise<FlatParams> {
