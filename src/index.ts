@@ -16,6 +16,7 @@ export { linePlot, quiverPlot, barChart, type Series, type Frame, type Bar } fro
 
 // --- differentiation exports ---
 export { ExprFunction, WgslFunction, type WgslSpec, type JsFunction, type DiffFunction, type ExprOptions } from './functions/fn';
+export type { PointSource } from './expr/batch-source';
 export { ExprError, type Dependencies, type TermDependency } from './expr/index';
 export type { DiffOptions, PointOptions, GradientDetail, FunctionInput, Like, Nest, Detailed, DirectionalOptions } from './features/diff/api';
 export type { Shaped } from './features/diff/api';

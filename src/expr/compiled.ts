@@ -10,6 +10,8 @@ import { dataDecls, dataIdent, userDf, userF, WgslGen } from './wgsl';
 import { userFmSource } from './wgsl-multi';
 import { localSum, type LocalSum } from './local';
 import { userLocal } from './wgsl-local';
+import { compileBatch, type BatchProgram } from './batch';
+import { pointOf, type PointSource } from './batch-source';
 
 /** Up to this many parameters, the gradient is one derivative per index (fast to evaluate,
  *  and user_df a switch); beyond it, one derivative in terms of a runtime index i. */
@@ -92,6 +94,35 @@ export class Compiled implements CompiledExpr {
     const out = new Float64Array(this.outputs);
     for (let k = 0; k < this.outputs; k++) out[k] = this.fnOf(k)(x, 0, k);
     return out;
+  }
+
+  private readonly batch: (BatchProgram | null | undefined)[] = [];
+
+  evalBatch(src: PointSource, k = 0, out?: Float64Array, stride = 1): Float64Array {
+    this.checkK(k);
+    if (src == null || !(src.base instanceof Float64Array) || !Number.isInteger(src.points) || src.points < 0 || !Number.isInteger(src.n)) {
+      throw new ArgumentError('src', `evalBatch for '${this.source}': expected { base: Float64Array, n, points, row?, j1?, v1?, j2?, v2? }`);
+    }
+    this.checkX({ length: src.n }, 'evalBatch');
+    const P = src.points, short = (a: ArrayLike<number> | undefined) => a !== undefined && a.length < P;
+    if (short(src.row) || short(src.j1) || short(src.v1) || short(src.j2) || short(src.v2) || (out && out.length < (P - 1) * stride + 1)) {
+      throw new ArgumentError('src', `evalBatch for '${this.source}': row, j1, v1, j2, v2 and out need an entry per point (${P})`);
+    }
+    const rows = Math.floor(src.base.length / Math.max(1, src.n));
+    if (P > 0 && (src.row ? src.row.some((r, p) => p < P && r >= rows) : P > rows)) {
+      throw new ArgumentError('src', `evalBatch for '${this.source}': a point reads a base row past the ${rows} that base holds`);
+    }
+    const res = out ?? new Float64Array(src.points);
+    if (src.points === 0) return res;
+    const a = this.perElement ? 0 : k;
+    const prog = this.batch[a] === undefined ? (this.batch[a] = compileBatch(this.asts[a], this.data)) : this.batch[a];
+    if (prog) prog.run(src, res, stride, k);
+    else {
+      // not for the machine: the closure tree, point by point
+      const f = this.fnOf(k), x = new Float64Array(src.n);
+      for (let p = 0; p < src.points; p++) res[p * stride] = f(pointOf(src, p, x), 0, k);
+    }
+    return res;
   }
 
   private knownPartials(): Node[] {

@@ -1,5 +1,6 @@
 import type { Dependencies } from './deps';
 import type { LocalSum } from './local';
+import type { PointSource } from './batch-source';
 
 export interface CompiledExpr {
   readonly source: string;
@@ -17,6 +18,9 @@ export interface CompiledExpr {
   evalOutput(k: number, x: ArrayLike<number>): number;
   /** float64 values of every output at x */
   evalOutputs(x: ArrayLike<number>): Float64Array;
+  /** float64 values of output k at every point of `src`, the same bits as evalOutput(k, ·) at
+   *  each: out[p·stride] for point p (out defaults to a new array of src.points) */
+  evalBatch(src: PointSource, k?: number, out?: Float64Array, stride?: number): Float64Array;
   /** float64 symbolic gradient at x, length x.length */
   gradJs(x: ArrayLike<number>): Float64Array;
   /** float64 symbolic Jacobian at x: outputs × x.length, row-major */

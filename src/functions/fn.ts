@@ -1,5 +1,6 @@
 import { ArgumentError } from '../core/errors';
 import { compileExpr, type CompiledExpr, type CompileOptions, type Dependencies } from '../expr/index';
+import type { PointSource } from '../expr/batch-source';
 import type { NestedOut } from '../core/input';
 import { checkBody, normalizeLineBreaks } from './wgsl-body';
 import { dataNameProblem, offLimitNames } from './wgsl-names';
@@ -41,6 +42,20 @@ export class ExprFunction {
   /** float64 value of output k at a flat point */
   evalOutput(k: number, x: ArrayLike<number>): number {
     return this.expr.evalOutput(k, x);
+  }
+  /**
+   * float64 values of output k at many points at once (the batched machine, src/expr/batch.ts):
+   * the bits evalOutput(k, ·) gives at each, written to out[p·stride]. Points are base rows with
+   * up to two coordinates replaced (see PointSource), so a gradient's points need no copies.
+   *
+   * @example
+   * const f = ctx.fn('x0^2 + x1^2');
+   * // f at (3 ± 1e-4, 4): one base row, coordinate 0 replaced per point
+   * f.evalBatch({ base: Float64Array.of(3, 4), n: 2, points: 2, row: new Uint32Array(2),
+   *   j1: Uint32Array.of(0, 0), v1: Float64Array.of(3 + 1e-4, 3 - 1e-4) }); // [25.00060001, 24.99940001]
+   */
+  evalBatch(src: PointSource, k = 0, out?: Float64Array, stride = 1): Float64Array {
+    return this.expr.evalBatch(src, k, out, stride);
   }
   /** float64 symbolic Jacobian (outputs × x.length, row-major) */
   jacobianJs(x: ArrayLike<number>): Float64Array {

@@ -47,8 +47,15 @@ export function outputsOf(f: DiffFunction, x: Float64Array, pointShape: readonly
   return multiEvaluator(f, pointShape)(x).length;
 }
 
-/** Every lane of the plan in float64. */
+/** Every lane of the plan in float64; an expression's lanes together, per output, on the
+ *  batched machine (src/expr/batch.ts: the bits evalOutputs gives lane by lane). */
 export function cpuSamples(f: DiffFunction, plan: Plan, m: number, pointShape: readonly number[]): Samples {
+  if (f instanceof ExprFunction && m === f.outputs && plan.lanes > 0) {
+    const values = new Float64Array(plan.lanes * m);
+    const src = { base: plan.base, n: plan.n, points: plan.lanes, row: plan.row, j1: plan.i1, v1: plan.v1, j2: plan.i2, v2: plan.v2 };
+    for (let k = 0; k < m; k++) f.evalBatch(src, k, values.subarray(k), m);
+    return { values, m };
+  }
   const ev = multiEvaluator(f, pointShape);
   const x = new Float64Array(plan.n);
   // m = 0: a JS function, whose outputs the first lane tells
