@@ -7,7 +7,8 @@
 // step ladder's points at x (16 per component, x_j ± h_k; for n = 10⁴, 16 components spread
 // over x), beside the legacy function called at the same points as the per-point path does
 // (x_j set in place, then restored); the fixed step's 2n points per row (rows of them up to
-// ≥ 256 points for a small n); and 256 arbitrary points (a batch of rows).
+// ≥ 256 points for a small n); and 256 arbitrary points (a batch of rows) through evalBatch as the
+// library routes them (a sum over an index at such points goes point by point, see compiled.ts).
 // Run: npx vite-node bench/expr.js [--quick] [--no-fuse], or bundled as the library is (module accesses
 // cost less): npx esbuild bench/expr.js --bundle --platform=node --format=esm
 // --outfile=/tmp/expr-bench.mjs && node /tmp/expr-bench.mjs [--quick]
@@ -17,6 +18,7 @@ import { substLen } from '../src/expr/derivative.ts';
 import { fuseConfig } from '../src/expr/eval-ops.ts';
 import { compileBatch } from '../src/expr/batch.ts';
 import { FN_IMPL } from '../src/expr/fns.ts';
+import { compileExpr } from '../src/expr/index.ts';
 
 const quick = process.argv.includes('--quick');
 // --no-fuse: without the fused monomial/unary-of-parameter closures (eval-ops.ts), for before/after
@@ -191,11 +193,25 @@ function gradientPoints(n) {
   return { base, n, points, row, j1, v1 };
 }
 
+/** evalBatch as the library routes it (arbitrary rows with a sum over an index go point by point) */
+function timeEval(ce, src, reps) {
+  const out = new Float64Array(src.points);
+  ce.evalBatch(src, 0, out);
+  const runs = Math.max(1, Math.round(reps / src.points));
+  const best = [];
+  for (let run = 0; run < 5; run++) {
+    const t0 = process.hrtime.bigint();
+    for (let k = 0; k < runs; k++) ce.evalBatch(src, 0, out);
+    best.push(Number(process.hrtime.bigint() - t0) / (runs * src.points));
+  }
+  return Math.min(...best);
+}
+
 const matrixPoints = (n, rows) => ({ base: Float64Array.from({ length: rows * n }, (_, k) => Math.sin(k * 7.31) * 0.9), n, points: rows });
 
 console.log(`float64 evaluation, ns per call or per point (best of 5 runs; node ${process.version})`);
-console.log('| expression | numgrad: closures, sums on the block machine | closure tree alone | new Function (legacy) | numgrad / legacy | tree / legacy | batched, ladder points | legacy, same points | batched / legacy | batched, fixed-step points | legacy, same points | batched / legacy | batched, 256 rows |');
-console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+console.log('| expression | numgrad: closures, sums on the block machine | closure tree alone | new Function (legacy) | numgrad / legacy | tree / legacy | batched, ladder points | legacy, same points | batched / legacy | batched, fixed-step points | legacy, same points | batched / legacy | evalBatch, 256 rows | / legacy per call |');
+console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
 for (const c of cases) {
   const ast = substLen(parse(c.src).ast, c.n);
   const x = rnd(c.n);
@@ -211,9 +227,9 @@ for (const c of cases) {
   const tLad = timeBatch(prog, vm, lad, reps, c.name);
   const fixed = gradientPoints(c.n);
   const tGrad = timeBatch(prog, vm, fixed, reps, c.name);
-  const tMat = timeBatch(prog, vm, matrixPoints(c.n, 256), Math.max(256, reps / 4), c.name);
+  const tMat = timeEval(compileExpr(c.src, { n: c.n }), matrixPoints(c.n, 256), Math.max(256, reps / 4));
   let old = 'fails', oldPts = '', oldFixed = '', ratioFixed = '';
-  let ratio = '', ratioTree = '', ratioBatch = '';
+  let ratio = '', ratioTree = '', ratioBatch = '', ratioMat = '';
   try {
     const f = legacy(ast);
     const a = f(x, 0);
@@ -222,6 +238,7 @@ for (const c of cases) {
     old = tOld.toFixed(1);
     ratio = (tVm / tOld).toFixed(2);
     ratioTree = (tTree / tOld).toFixed(2);
+    ratioMat = (tMat / tOld).toFixed(2);
     const tOldPts = timePoints(f, lad, reps);
     oldPts = tOldPts.toFixed(1);
     ratioBatch = (tLad / tOldPts).toFixed(2);
@@ -231,5 +248,5 @@ for (const c of cases) {
   } catch (e) {
     old = `fails (${e.constructor.name})`;
   }
-  console.log(`| ${c.name} | ${tVm.toFixed(1)} | ${tTree.toFixed(1)} | ${old} | ${ratio} | ${ratioTree} | ${tLad.toFixed(1)} | ${oldPts} | ${ratioBatch} | ${tGrad.toFixed(1)} | ${oldFixed} | ${ratioFixed} | ${tMat.toFixed(1)} |`);
+  console.log(`| ${c.name} | ${tVm.toFixed(1)} | ${tTree.toFixed(1)} | ${old} | ${ratio} | ${ratioTree} | ${tLad.toFixed(1)} | ${oldPts} | ${ratioBatch} | ${tGrad.toFixed(1)} | ${oldFixed} | ${ratioFixed} | ${tMat.toFixed(1)} | ${ratioMat} |`);
 }
