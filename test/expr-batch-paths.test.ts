@@ -104,10 +104,11 @@ describe('the batched CPU path gives the per-point path\'s bits', () => {
     exact.forEach((row, i) => row.forEach((e, j) => expect(Math.abs(H[i][j] - e), `H[${i}][${j}]`).toBeLessThan(1e-5 * Math.max(1, Math.abs(e)))));
   });
 
-  it('the book\'s printed values with h: \'book\' (batches: a single point\'s few evaluations go point by point)', async () => {
+  it('the book\'s printed values with h: \'book\' (a fixed step batches sums over an index; small f go point by point)', async () => {
     const d = await cpu.numericalDiff('0.01*x^2 + 0.1*x', [5, 10, 5, 10, 5, 10, 5, 10], { h: 'book' });
     expect(d).toEqual([0.1999999999990898, 0.2999999999986347, 0.1999999999990898, 0.2999999999986347, 0.1999999999990898, 0.2999999999986347, 0.1999999999990898, 0.2999999999986347]);
-    const g = await cpu.numericalGradient('x0^2 + x1^2', [[3, 4], [3, 4], [3, 4], [3, 4]], { h: 'book', batch: true });
+    // the book's function_2 is np.sum(x**2): as a sum over the index it takes the batched machine
+    const g = await cpu.numericalGradient(cpu.fn('sum(x^2)', { n: 2 }), [[3, 4], [3, 4], [3, 4], [3, 4]], { h: 'book', batch: true });
     expect(g).toEqual(Array.from({ length: 4 }, () => [6.00000000000378, 7.999999999999119]));
   });
 });

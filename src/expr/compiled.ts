@@ -120,7 +120,7 @@ export class Compiled implements CompiledExpr {
     // points that share nothing (each its own row, nothing replaced) with a sum over an index:
     // the machine would read x column-wise across the chunk's rows (a 10⁴-D sum(x^2) at 256
     // such points cost 58 µs a point against 13 µs on the block machine), so per point
-    const alone = !src.row && !src.j1 && !src.j2 && (this.loops[a] ??= hasLoop(this.asts[a]));
+    const alone = !src.row && !src.j1 && !src.j2 && this.hasIndexSum(k);
     if (prog && !alone) prog.run(src, res, stride, k);
     else {
       // not for the machine: the closure tree, point by point
@@ -128,6 +128,11 @@ export class Compiled implements CompiledExpr {
       for (let p = 0; p < src.points; p++) res[p * stride] = f(pointOf(src, p, x), 0, k);
     }
     return res;
+  }
+
+  hasIndexSum(k = 0): boolean {
+    const a = this.perElement ? 0 : k;
+    return (this.loops[a] ??= hasLoop(this.asts[a]));
   }
 
   private knownPartials(): Node[] {

@@ -21,6 +21,8 @@ export interface CompiledExpr {
   /** float64 values of output k at every point of `src`, the same bits as evalOutput(k, ·) at
    *  each: out[p·stride] for point p (out defaults to a new array of src.points) */
   evalBatch(src: PointSource, k?: number, out?: Float64Array, stride?: number): Float64Array;
+  /** whether output k holds a sum or product over an index */
+  hasIndexSum(k?: number): boolean;
   /** float64 symbolic gradient at x, length x.length */
   gradJs(x: ArrayLike<number>): Float64Array;
   /** float64 symbolic Jacobian at x: outputs × x.length, row-major */

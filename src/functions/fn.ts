@@ -57,6 +57,10 @@ export class ExprFunction {
   evalBatch(src: PointSource, k = 0, out?: Float64Array, stride = 1): Float64Array {
     return this.expr.evalBatch(src, k, out, stride);
   }
+  /** @internal whether output k holds a sum or product over an index (the CPU path's choice of evaluator) */
+  hasIndexSum(k = 0): boolean {
+    return this.expr.hasIndexSum(k);
+  }
   /** float64 symbolic Jacobian (outputs × x.length, row-major) */
   jacobianJs(x: ArrayLike<number>): Float64Array {
     return this.expr.jacobianJs(x);
