@@ -142,7 +142,7 @@ md.push(`Total bench time: ${((performance.now() - t0) / 1000).toFixed(0)} s (${
 json.groupSeconds = Object.fromEntries(groupTimes);
 writeFileSync(`${outDir}/latest.md`, md.join('\n') + '\n');
 writeFileSync(`${outDir}/latest.json`, JSON.stringify(json, null, 2));
-if (readme.length) writeFileSync(`${outDir}/readme-table.md`, [`Measured by \`npm run bench${quick ? ':quick' : ''}\` on ${adapter} (${machine}); full table and charts: bench/results/latest.md.`, '', ...readme, ''].join('\n'));
+if (readme.length) writeFileSync(`${outDir}/readme-table.md`, [`Measured by \`npm run bench${quick ? ':quick' : ''}\` on ${adapter} (${machine}); the full table and charts: docs/benchmarks.md (bench/results/latest.md after a run).`, '', ...readme, ''].join('\n'));
 console.log(md.slice(printed).join('\n'));
 rmSync(`${outDir}/latest.partial.md`, { force: true });
 console.log(`written: ${outDir}/latest.md, latest.json, readme-table.md, *.svg`);
