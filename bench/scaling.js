@@ -6,6 +6,7 @@
 // against the exact gradient 2x, in float64 from the same float32 points.
 import { execFileSync } from 'node:child_process';
 import { timeChecked, relError, flat } from './harness.js';
+import { paired } from './timing.js';
 import { roundTrip } from './floor.js';
 import { loadTf, useBackend, tfSquares } from './peers/tf.js';
 import { loadJax, jaxSquares } from './peers/jax.js';
@@ -101,11 +102,19 @@ export async function benchScaling(cpu, gpu, { quick, watch }) {
     }
   }
 
+  // the small sizes' acceptance ratios, floor and numgrad in alternation (both already checked above)
+  const pairs = {};
+  const gpu3 = impls.find((i) => i.kind === 'numgrad-gpu');
+  for (const N of [1, 324]) {
+    const x = points(N);
+    if (gpu3?.rows[N]?.ok) pairs[N] = await paired(() => floor(x), () => gpu3.fn(x, N), { runs: quick ? 101 : 301 });
+  }
+
   const np = numpyRows(sizes, quick ? 3 : 15);
   if (np.rows) {
     const rows = {};
     for (const r of np.rows) rows[r.points] = r.skipped ? { points: r.points, ok: false, skipped: true, reason: `skipped: ${r.skipped}` } : { points: r.points, ok: r.err <= 1e-6, ms: r.ms, err: r.err, runs: r.runs };
     impls.push({ name: `numpy ${np.numpy}, the book's numerical_gradient (f64, h = 1e-4, 1 BLAS thread)`, kind: 'numpy', rows });
   } else notes.push(`numpy: ${np.error}`);
-  return { sizes, impls: impls.map(({ fn, ...rest }) => rest), notes, seed: SEED };
+  return { sizes, impls: impls.map(({ fn, ...rest }) => rest), notes, seed: SEED, pairs };
 }

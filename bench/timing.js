@@ -24,3 +24,24 @@ export function fmtMs(ms) {
 export function ratio(a, b) {
   return Number.isFinite(a) && Number.isFinite(b) && b > 0 ? a / b : NaN;
 }
+
+/**
+ * Two workloads timed in alternation (a, b, a, b, ...), so drift and scheduler hiccups hit
+ * both alike: the medians of each and the median of the per-pair ratios b/a. For a ratio of
+ * sub-millisecond calls (numgrad against the floor) this is steadier than two separate medians.
+ */
+export async function paired(fa, fb, { runs = 301, warmup = 20 } = {}) {
+  for (let i = 0; i < warmup; i++) { await fa(); await fb(); }
+  const ta = [], tb = [], q = [];
+  for (let i = 0; i < runs; i++) {
+    let t0 = performance.now();
+    await fa();
+    const a = performance.now() - t0;
+    t0 = performance.now();
+    await fb();
+    const b = performance.now() - t0;
+    ta.push(a); tb.push(b); q.push(b / a);
+  }
+  const mid = (v) => v.sort((x, y) => x - y)[v.length >> 1];
+  return { a: mid(ta), b: mid(tb), ratio: mid(q), runs };
+}
