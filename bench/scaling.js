@@ -105,9 +105,11 @@ export async function benchScaling(cpu, gpu, { quick, watch }) {
   // the small sizes' acceptance ratios, floor and numgrad in alternation (both already checked above)
   const pairs = {};
   const gpu3 = impls.find((i) => i.kind === 'numgrad-gpu');
-  for (const N of [1, 324]) {
+  const big = sizes[sizes.length - 1];
+  for (const N of [1, 324, big]) {
     const x = points(N);
-    if (gpu3?.rows[N]?.ok) pairs[N] = await paired(() => floor(x), () => gpu3.fn(x, N), { runs: quick ? 101 : 301 });
+    const opts = N >= 1e5 ? { runs: quick ? 5 : 11, warmup: 1 } : { runs: quick ? 101 : 301 };
+    if (gpu3?.rows[N]?.ok) pairs[N] = await paired(() => floor(x), () => gpu3.fn(x, N), opts);
   }
 
   const np = numpyRows(sizes, quick ? 3 : 15);
