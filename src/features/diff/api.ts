@@ -109,7 +109,7 @@ interface Gradient {
 
 async function gradientOf(ctx: Runner, fn: DiffFunction, pts: Points, opts: DiffOptions): Promise<Gradient> {
   const job: GradientJob = {
-    f: fn, x: pts.data, x32: pts.f32, maxAbs: pts.maxAbs, rows: pts.rows, n: pts.n, pointShape: pts.pointShape,
+    f: fn, get x() { return pts.data; }, x32: pts.f32, maxAbs: pts.maxAbs, rows: pts.rows, n: pts.n, pointShape: pts.pointShape,
     h: checkStep(opts.h), stencil: checkStencil(opts.stencil),
   };
   if (opts.bounds !== undefined && job.h !== 'auto') {
@@ -117,7 +117,8 @@ async function gradientOf(ctx: Runner, fn: DiffFunction, pts: Points, opts: Diff
   }
   job.bounds = readBounds(opts.bounds, pts);
   // the ladder ('auto') skips steps that leave float32's range; a fixed step must not
-  if (ctx.backend === 'webgpu') checkGpuRange(pts.data, pts.shape, 'x', job.h === 'auto' ? null : job.h, job.stencil, pts.maxAbs);
+  // (a Float32Array is checked as it is: its float64 copy is made only if the path needs it)
+  if (ctx.backend === 'webgpu') checkGpuRange(pts.f32 ?? pts.data, pts.shape, 'x', job.h === 'auto' ? null : job.h, job.stencil, pts.maxAbs);
   // a sum of terms: each lane evaluates only the terms its parameter touches (features/sums)
   // (the structured path has no bounds: a bounded job takes the whole-function ladder)
   const out = await ctx.exec(!job.bounds && structuredApplies(job) ? sumsGradientOp : gradientOp, job);
@@ -209,8 +210,8 @@ export async function numericalDiff(ctx: Runner, f: FunctionInput, x: unknown, o
 export async function evaluate(ctx: Runner, f: FunctionInput, x: unknown, options?: PointOptions): Promise<NestedOut> {
   const opts = checkOptions<PointOptions>(options, POINT_KEYS, 'evaluate');
   const { fn, pts } = input(f, x, opts);
-  if (ctx.backend === 'webgpu') checkGpuRange(pts.data, pts.shape, 'x', null, 3, pts.maxAbs);
-  const v = await ctx.exec(evaluateOp, { f: fn, x: pts.data, x32: pts.f32, rows: pts.rows, n: pts.n, pointShape: pts.pointShape });
+  if (ctx.backend === 'webgpu') checkGpuRange(pts.f32 ?? pts.data, pts.shape, 'x', null, 3, pts.maxAbs);
+  const v = await ctx.exec(evaluateOp, { f: fn, get x() { return pts.data; }, x32: pts.f32, rows: pts.rows, n: pts.n, pointShape: pts.pointShape });
   return pts.batch ? like(v, { ...pts, shape: [pts.rows] }) : v[0];
 }
 
