@@ -42,14 +42,6 @@ export default [
     external: (id) => id === 'numgrad' || node(id),
     plugins: [typescript({ tsconfig: './tsconfig.apps.json' })],
   },
-  // The chapter for the web page (web/sections.js): the CLI demo's section computations and
-  // figures, importing the browser library once, by the URL the page itself uses.
-  {
-    input: { chapter: 'apps/chapter/browser.ts' },
-    output: { dir: 'web/build', format: 'es', entryFileNames: '[name].js', paths: { numgrad: '../../dist/browser.js' } },
-    external: (id) => id === 'numgrad',
-    plugins: [typescript({ tsconfig: './tsconfig.apps.json', outDir: 'web/build' })],
-  },
   declarations('node', false),
   declarations('browser', true),
 ];

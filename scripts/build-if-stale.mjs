@@ -1,7 +1,7 @@
 // `npm run demo` and `prepare` (npm install in a clone, an install from git, npm pack):
 // runs `npm run build` only when an output is missing or older than a source, so a second
 // `npm run demo` starts at once. Inputs: src/, apps/, build/, rollup.config.js, tsconfig*.json.
-// Outputs: the library entries, their declarations, the CLI and the web page's chapter.
+// Outputs: the library entries, their declarations and the CLI (the web page builds from source: vite).
 // `--check` prints whether a build is needed (exit 0 fresh, 1 stale) and builds nothing.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const INPUTS = ['src', 'apps', 'build', 'rollup.config.js', ...readdirSync(root).filter((f) => /^tsconfig.*\.json$/.test(f))];
-const OUTPUTS = ['dist/node.js', 'dist/browser.js', 'dist/node.d.ts', 'dist/browser.d.ts', 'dist/cli.js', 'web/build/chapter.js'];
+const OUTPUTS = ['dist/node.js', 'dist/browser.js', 'dist/node.d.ts', 'dist/browser.d.ts', 'dist/cli.js'];
 
 /** Newest mtime under a file or folder (0 when absent). */
 function newest(path) {

@@ -1,5 +1,5 @@
-// What the web page imports (built by rollup into web/build/chapter.js, with `numgrad` pointing
-// at ../../dist/browser.js): the same section computations and figures as the CLI demo.
+// What the web page imports (as `numgrad-chapter`, which web/vite.config.js resolves to this
+// file and vite builds with the page): the same section computations and figures as the CLI demo.
 // Only browser-safe modules here: write-figures.ts (node:fs) stays out.
 export { BOOK, F1, F2 } from './book';
 export { backendInfo, both, type BackendInfo, type Contexts, type Side } from './sides';
